@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Idempotent set-up for a fresh machine: system packages, npm packages, the build.
+# Every entry point (npm run main, npm test, npm run bench) calls it first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+need_apt=()
+command -v python3 >/dev/null || need_apt+=(python3)
+command -v unshare >/dev/null || need_apt+=(util-linux)
+if ((${#need_apt[@]})); then
+  log "installing ${need_apt[*]} from Debian"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+# npm packages: reinstall only when the lock file changed since the last install.
+stamp=node_modules/.nsgen-lock-hash
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
+  log 'installing npm packages (npm ci)'
+  npm ci --no-audit --no-fund --loglevel=error >&2
+  echo "$want" >"$stamp"
+fi
+
+log 'building (tsc)'
+npx tsc -p tsconfig.build.json >&2
