@@ -84,8 +84,11 @@ export interface RepairFeedback {
 export interface ProposeInput {
   task: Task;
   mode: Mode;
-  /** How many candidates to propose. */
-  n: number;
+  /**
+   * How many candidates to propose. Undefined leaves it to the agent: one sample from a
+   * live model, every recorded sample from a replay model (scoring recorded samples).
+   */
+  n?: number;
   /** 0 for first proposals; n for the n-th repair round. */
   round: number;
   /** Failing candidates of the previous round, for repair agents. */
