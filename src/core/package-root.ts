@@ -18,7 +18,8 @@ export function packageRoot(): string {
       return dir;
     }
     const parent = dirname(dir);
-    if (parent === dir) throw new Error('nsgen: cannot find the package root above ' + fileURLToPath(import.meta.url));
+    if (parent === dir)
+      throw new Error('nsgen: cannot find the package root above ' + fileURLToPath(import.meta.url));
     dir = parent;
   }
 }

@@ -67,7 +67,8 @@ export function parseTaskFile(text: string, file: string): Task[] {
   }
   const seen = new Set<string>();
   for (const task of tasks) {
-    if (seen.has(task.id)) throw new NsgenError('INVALID_TASK', `duplicate task id "${task.id}"`, { where: file });
+    if (seen.has(task.id))
+      throw new NsgenError('INVALID_TASK', `duplicate task id "${task.id}"`, { where: file });
     seen.add(task.id);
   }
   return tasks;
@@ -87,7 +88,10 @@ function parseJson(text: string, where: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new NsgenError('INVALID_DATA', `malformed JSON (${(error as Error).message})`, { where, cause: error });
+    throw new NsgenError('INVALID_DATA', `malformed JSON (${(error as Error).message})`, {
+      where,
+      cause: error,
+    });
   }
 }
 

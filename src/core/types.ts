@@ -203,7 +203,14 @@ export interface Episode {
 
 /** The outcome of running one program in a sandbox (DESIGN.md `nsgen exec` shape). */
 export type ExecStatus = 'ok' | 'error' | 'timeout' | 'memory' | 'output-limit' | 'killed';
-export const EXEC_STATUSES: readonly ExecStatus[] = ['ok', 'error', 'timeout', 'memory', 'output-limit', 'killed'];
+export const EXEC_STATUSES: readonly ExecStatus[] = [
+  'ok',
+  'error',
+  'timeout',
+  'memory',
+  'output-limit',
+  'killed',
+];
 
 export interface ExecResult {
   status: ExecStatus;
@@ -219,7 +226,18 @@ export type ExecSummary = Omit<ExecResult, 'stdout' | 'stderr'> & { stderrTail: 
 
 /** Everything that happens in a run, in order. Consumers switch on `type`. */
 export type RunEvent =
-  | { type: 'run.started'; runId: string; at: string; tasks: number; mode: Mode; model: string }
+  | {
+      type: 'run.started';
+      runId: string;
+      at: string;
+      tasks: number;
+      mode: Mode;
+      model: string;
+      /** The settings that decide outcomes; a resumed run must match them. */
+      settings: Record<string, unknown>;
+      /** True when this run continues an interrupted one from its journal. */
+      resumed: boolean;
+    }
   | { type: 'task.started'; runId: string; at: string; taskId: string }
   | { type: 'candidate.proposed'; runId: string; at: string; candidate: Candidate }
   | { type: 'candidate.verified'; runId: string; at: string; scored: ScoredCandidate }
