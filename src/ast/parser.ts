@@ -3,8 +3,8 @@
  * `.wasm` files (no native build). Grammars load once per process.
  */
 import { createRequire } from 'node:module';
-import { NsgenError, type Language as TaskLanguage } from '../core/index.js';
 import { Language, type Node, Parser, Query, type Tree } from 'web-tree-sitter';
+import { NsgenError, type Language as TaskLanguage } from '../core/index.js';
 
 export type { Node, Tree } from 'web-tree-sitter';
 export { Query } from 'web-tree-sitter';
