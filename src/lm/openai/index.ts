@@ -1,0 +1,2 @@
+export * from './openai-model.js';
+export { readSse, type SseEvent } from './sse.js';
