@@ -1,3 +1,4 @@
+export * from './bindings.js';
 export * from './functions.js';
 export * from './metrics.js';
 export * from './nodes.js';
