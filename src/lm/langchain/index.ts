@@ -1,0 +1,2 @@
+export * from './from-langchain.js';
+export * from './solve-tool.js';
