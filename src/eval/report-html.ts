@@ -19,6 +19,7 @@ figcaption { font-weight: 600; margin-bottom: 0.4rem; }
 table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
 th, td { border-bottom: 1px solid #eee; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
 th { background: #f6f6f6; position: sticky; top: 0; }
+table.settings { width: auto; min-width: 24rem; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .status-solved { color: #2e7d32; font-weight: 600; }
 .status-unsolved { color: #b26a00; font-weight: 600; }
@@ -139,7 +140,7 @@ function configSection(report: Report): string {
         `<tr><th>${escapeHtml(key)}</th><td><code>${escapeHtml(JSON.stringify(value))}</code></td></tr>`,
     )
     .join('');
-  return `<h2>Settings</h2><table>${rows}</table>`;
+  return `<h2>Settings</h2><table class="settings">${rows}</table>`;
 }
 
 function taskTable(tasks: ReportTask[]): string {
