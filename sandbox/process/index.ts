@@ -1,0 +1,7 @@
+export {
+  createProcessSandbox,
+  PROCESS_SANDBOX_DEFAULTS,
+  ProcessSandbox,
+  type ProcessSandboxCapabilities,
+  type ProcessSandboxOptions,
+} from './process-sandbox.js';
