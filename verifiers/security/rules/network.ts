@@ -79,7 +79,7 @@ export const NETWORK_RULES: SecurityRule[] = [
       if (/^xmlrpc\.client\./.test(name) && !/(ServerProxy|loads|getparser)$/.test(name)) return false;
       return { detail: name };
     },
-    bandit: ['B313', 'B314', 'B315', 'B316', 'B317', 'B318', 'B319', 'B320', 'B411'],
+    bandit: ['B313', 'B314', 'B315', 'B316', 'B317', 'B318', 'B319', 'B320'],
   }),
   callRule({
     id: 'py-url-open',

@@ -5,7 +5,7 @@ import { enclosingFunction, isBuiltString, literalText, namedChildren } from '..
 import type { FindingRefinement, SecurityRule } from '../types.js';
 
 /** Bandit's SQL shape test, so both tools agree on what "looks like SQL" means. */
-const SQL_SHAPE = /(select\s.*from\s|delete\s+from\s|insert\s+into\s.*values\s|update\s.*set\s)/is;
+const SQL_SHAPE = /(select\s.*from\s|delete\s+from\s|insert\s+into\s.*values[\s(]|update\s.*set\s)/is;
 const SQL_SINKS = new Set([
   'execute',
   'executemany',
