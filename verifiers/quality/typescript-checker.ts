@@ -4,7 +4,8 @@
  * The program holds three kinds of file: the candidate (new on every check), a small
  * declaration file of Node globals test harnesses use (`console`, `require`, `process`,
  * timers, shorthand declarations of Node's built-in modules), and the standard library
- * (`lib.es2022`). Library source files are parsed once per process and handed to every
+ * (`lib.es2023`: Node 20, which runs the candidates, implements ES2023, so `toSorted` or
+ * `findLast` must not read as errors). Library source files are parsed once per process and handed to every
  * program, and each check passes the previous program as `oldProgram`, so a check costs
  * one parse of the candidate plus a type-checker pass. Only the candidate's diagnostics are
  * reported.
@@ -95,7 +96,7 @@ export const DEFAULT_COMPILER_OPTIONS: ts.CompilerOptions = {
   module: ts.ModuleKind.ESNext,
   moduleResolution: ts.ModuleResolutionKind.Bundler,
   moduleDetection: ts.ModuleDetectionKind.Force,
-  lib: ['lib.es2022.d.ts'],
+  lib: ['lib.es2023.d.ts'],
   types: [],
   strict: true,
   noEmit: true,
@@ -189,7 +190,7 @@ export class TypeScriptChecker {
         }
         return library;
       },
-      getDefaultLibFileName: () => join(directory, 'lib.es2022.d.ts'),
+      getDefaultLibFileName: () => join(directory, 'lib.es2023.d.ts'),
       getDefaultLibLocation: () => directory,
       writeFile: () => {},
       getCurrentDirectory: () => '/nsgen',
