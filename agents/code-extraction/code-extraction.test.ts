@@ -192,6 +192,7 @@ describe('helpers', () => {
 
   it('counts braces outside strings and comments', () => {
     expect(braceBalance('function f() { const s = "{"; /* { */ // {\n')).toBe(1);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the text under test is JavaScript with a template literal
     expect(braceBalance('const t = `a${1}b`; {}')).toBe(0);
   });
 

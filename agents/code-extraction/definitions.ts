@@ -5,12 +5,12 @@
  */
 import type { Language } from '../../src/core/index.js';
 
-function escape(name: string): string {
+function escapeIdentifier(name: string): string {
   return name.replace(/[$]/g, '\\$');
 }
 
 function definitionPattern(name: string, language: Language): RegExp {
-  const id = escape(name);
+  const id = escapeIdentifier(name);
   if (language === 'python') return new RegExp(`^[ \\t]*(async[ \\t]+)?def[ \\t]+${id}[ \\t]*\\(`, 'm');
   // function NAME(, function* NAME<T>(, const|let|var NAME = / NAME: Type =, class members are not entry points.
   return new RegExp(

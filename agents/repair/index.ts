@@ -1,0 +1,3 @@
+export * from './attempt-memory.js';
+export * from './describe-failures.js';
+export * from './repair-agent.js';

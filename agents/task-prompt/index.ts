@@ -1,0 +1,2 @@
+export * from './render-value.js';
+export * from './task-messages.js';
