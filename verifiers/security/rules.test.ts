@@ -53,7 +53,7 @@ const CASES: [string, Language, string, string][] = [
   [
     'js-shell-injection',
     'typescript',
-    "import { execSync } from 'node:child_process';\nexport function f(d: string) { execSync(`ls ${d}`); }",
+    "import { execSync } from 'node:child_process';\nexport function f(d: string) { execSync('ls ' + d); }",
     "import { execFileSync } from 'node:child_process';\nexport function f(d: string) { execFileSync('ls', [d]); }",
   ],
   [

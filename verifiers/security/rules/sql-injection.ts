@@ -34,7 +34,8 @@ const WRAPPERS = new Set([
 
 function isOutermostBuiltString(node: Node): boolean {
   for (let parent = node.parent; parent && WRAPPERS.has(parent.type); parent = parent.parent) {
-    if (isBuiltString(parent)) return false;
+    // A parenthesised expression is never matched itself; only the pieces around it count.
+    if (parent.type !== 'parenthesized_expression' && isBuiltString(parent)) return false;
   }
   return true;
 }
@@ -92,7 +93,7 @@ export const SQL_INJECTION_RULES: SecurityRule[] = [
     query: `[
       (string (interpolation)) @finding
       (binary_operator) @finding
-      (call function: (attribute object: [(string) (concatenated_string)] attribute: (identifier) @method (#eq? @method "format"))) @finding
+      (call function: (attribute object: [(string) (concatenated_string)] attribute: (identifier))) @finding
     ]`,
     check: checkSql,
     bandit: ['B608'],
