@@ -53,6 +53,13 @@ def f(items):
     ]);
   });
 
+  it('counts destructured names, as TypeScript does', async () => {
+    const code = 'def f(x, y):\n    quotient, remainder = divmod(x, y)\n    return quotient\n';
+    expect((await findingsOf('unused-variable', 'python', code)).map((d) => d.message)).toEqual([
+      'local variable "remainder" is never used',
+    ]);
+  });
+
   it('trusts locals() to read every variable', async () => {
     const code = 'def f(name):\n    greeting = "hi"\n    return "{greeting} {name}".format(**locals())\n';
     expect(await findingsOf('unused-variable', 'python', code)).toEqual([]);
