@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createQualityVerifier } from './index.js';
+import { createQualityVerifier, type TypeScriptChecker } from './index.js';
 import { candidateOf, taskFor, verifyQuality } from './test-support/snippets.js';
 
 const CLEAN_PYTHON = `def running_max(numbers: list[int]) -> list[int]:
@@ -143,5 +143,22 @@ def runningMax(list):
         signal: controller.signal,
       }),
     ).rejects.toMatchObject({ code: 'ABORTED' });
+  });
+});
+
+describe('QualityVerifier with a failing compiler', () => {
+  it('keeps the other findings and records why type checking did not happen', async () => {
+    const broken = {
+      check(): never {
+        throw new Error('compiler exploded');
+      },
+    } as unknown as TypeScriptChecker;
+    const verifier = createQualityVerifier({ typeScriptChecker: broken });
+    const verdict = await verifier.verify(
+      candidateOf('export function f(): number {\n  const unused = 1;\n  return 2;\n}\n'),
+      taskFor('typescript'),
+    );
+    expect(verdict.diagnostics.map((d) => d.rule)).toEqual(['unused-variable']);
+    expect(verdict.details?.typeCheckError).toBe('compiler exploded');
   });
 });

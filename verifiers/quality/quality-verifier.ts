@@ -81,6 +81,8 @@ export interface QualityDetails {
   exemptFindings: number;
   /** Milliseconds spent in the TypeScript compiler; absent when it did not run. */
   typeCheckMs?: number;
+  /** Why the TypeScript compiler could not check the candidate (no type-error findings then). */
+  typeCheckError?: string;
 }
 
 interface TreeRule {
@@ -178,11 +180,17 @@ export class QualityVerifier implements Verifier {
     }
 
     let typeCheckMs: number | undefined;
+    let typeCheckError: string | undefined;
     if (task.language === 'typescript' && !this.#disabled.has('type-error')) {
       throwIfAborted(options.signal);
       const typeCheckStarted = performance.now();
       this.#typeScriptChecker ??= new TypeScriptChecker();
-      findings.push(...this.#typeScriptChecker.check(candidate.code));
+      try {
+        findings.push(...this.#typeScriptChecker.check(candidate.code));
+      } catch (error) {
+        // The compiler failing is our problem, not the candidate's: the other rules still stand.
+        typeCheckError = errorInfo(error).message;
+      }
       typeCheckMs = round3(performance.now() - typeCheckStarted);
     }
 
@@ -199,6 +207,7 @@ export class QualityVerifier implements Verifier {
       penalties,
       exemptFindings: enabled.length - kept.length,
       ...(typeCheckMs !== undefined && { typeCheckMs }),
+      ...(typeCheckError !== undefined && { typeCheckError }),
     };
     return {
       verifier: this.name,
