@@ -112,6 +112,13 @@ describe('programFromSample: a table of tricky model outputs', () => {
       assembly: 'body',
     },
     {
+      name: 'a body that binds a variable named like the function is still a body',
+      task: { id: 'JavaScript/106', language: 'javascript', prompt: 'const f = (n) => {\n', entryPoint: 'f' },
+      text: '```js\nlet f = 1\nfor (let i = 1; i <= n; i++) f *= i\nreturn f\n```',
+      code: 'const f = (n) => {\n  let f = 1\n  for (let i = 1; i <= n; i++) f *= i\n  return f\n}\n',
+      assembly: 'body',
+    },
+    {
       name: 'a demo main block is dropped',
       task: clampTask,
       text: '```python\ndef clamp(x, lo, hi):\n    return max(lo, min(x, hi))\n\nif __name__ == "__main__":\n    print(clamp(int(input()), 0, 3))\n```',

@@ -12,9 +12,10 @@ function escapeIdentifier(name: string): string {
 function definitionPattern(name: string, language: Language): RegExp {
   const id = escapeIdentifier(name);
   if (language === 'python') return new RegExp(`^[ \\t]*(async[ \\t]+)?def[ \\t]+${id}[ \\t]*\\(`, 'm');
-  // function NAME(, function* NAME<T>(, const|let|var NAME = / NAME: Type =, class members are not entry points.
+  // function NAME(, function* NAME<T>(, const|let|var NAME = <a function expression>; a binding of
+  // another value (`let f = 1` inside the body of a function `f`) is not a definition.
   return new RegExp(
-    `(^|[^\\w$.])(function[ \\t]*\\*?[ \\t]*${id}[ \\t]*[<(]|(const|let|var)[ \\t]+${id}[ \\t]*(:[^=\\n]+)?=)`,
+    `(^|[^\\w$.])(function[ \\t]*\\*?[ \\t]*${id}[ \\t]*[<(]|(const|let|var)[ \\t]+${id}[ \\t]*(:[^=\\n]+)?=[ \\t]*(async\\b[ \\t]*)?(function\\b|\\(|<|[\\w$]+[ \\t]*=>))`,
     'm',
   );
 }

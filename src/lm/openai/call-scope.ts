@@ -11,7 +11,7 @@ export interface CallScopeOptions {
 /**
  * One model call's cancellation: the caller's signal and the call's timeout folded into
  * one signal, whose reason is already the error to throw (ABORTED or TIMEOUT). `dispose`
- * clears the timer and the listener, so nothing outlives the call.
+ * clears the timer and the listener and cancels leftovers, so nothing outlives the call.
  */
 export class CallScope {
   readonly #controller = new AbortController();
@@ -54,8 +54,12 @@ export class CallScope {
     return new NsgenError('MODEL_ERROR', `the model call failed: ${message}`, { where, cause: error });
   }
 
+  /** Ends the call: clears the timer and the listener, and cancels whatever is still in flight. */
   dispose(): void {
     clearTimeout(this.#timer);
     this.#callerSignal?.removeEventListener('abort', this.#onCallerAbort);
+    // A failed sibling request ends the call; requests still running must not outlive it.
+    if (!this.#controller.signal.aborted)
+      this.#controller.abort(new NsgenError('ABORTED', 'the model call has ended'));
   }
 }

@@ -353,3 +353,26 @@ describe('OpenAI-compatible model', () => {
     ]);
   });
 });
+
+describe('OpenAI-compatible model, separate requests', () => {
+  it('cancels sibling requests still in flight when one fails', async () => {
+    let calls = 0;
+    const server = await stub({
+      handler: () => {
+        calls++;
+        return calls === 1
+          ? { kind: 'json', status: 400, body: { error: { message: 'rejected' } } }
+          : { kind: 'hang' };
+      },
+    });
+    const model = createOpenAIModel({
+      modelId: 'm',
+      baseURL: server.baseURL,
+      multipleSamples: 'separate-requests',
+      maxConcurrency: 3,
+    });
+    const error = await caught(model.generate({ prompt: 'x', n: 3 }));
+    expect(error.message).toMatch(/HTTP 400/);
+    await expect.poll(() => server.clientDisconnects).toBe(2);
+  });
+});

@@ -241,10 +241,16 @@ export class OpenAICompatibleModel implements LanguageModel {
   ): Promise<ParsedAnswer[]> {
     const answers: ParsedAnswer[] = new Array(count);
     let next = 0;
+    let failed = false;
     const worker = async (): Promise<void> => {
-      while (next < count) {
+      while (next < count && !failed) {
         const position = next++;
-        answers[position] = await this.#request(endpoint, request, 1, scope, []);
+        try {
+          answers[position] = await this.#request(endpoint, request, 1, scope, []);
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
       }
     };
     const workers = Math.max(
