@@ -27,7 +27,7 @@ import {
   withoutReasoning,
 } from '../code-extraction/index.js';
 import { type SamplingOptions, samplingOf, splitUsage } from '../neural/index.js';
-import { describeTask, systemMessage, truncate } from '../task-prompt/index.js';
+import { describeTask, repairSystemMessage, truncate } from '../task-prompt/index.js';
 import { AttemptMemory, type AttemptMemoryOptions } from './attempt-memory.js';
 import { describeFailures, summariseFailures } from './describe-failures.js';
 
@@ -86,7 +86,7 @@ export class RepairAgent implements Agent {
         `complete function in one fenced code block (\`\`\`${tag}).`,
     );
     return [
-      { role: 'system', content: `${systemMessage(task)} You are fixing a previous attempt that failed.` },
+      { role: 'system', content: repairSystemMessage(task) },
       { role: 'user', content: parts.join('\n\n') },
     ];
   }

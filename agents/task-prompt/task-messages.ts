@@ -26,6 +26,17 @@ export function systemMessage(task: Task): string {
   );
 }
 
+/** The system message of a repair: a short diagnosis first, then the corrected function. */
+export function repairSystemMessage(task: Task): string {
+  const label = LANGUAGE_LABELS[task.language];
+  return (
+    `You are an expert ${label} programmer fixing a previous attempt that failed verification. ` +
+    'Say in one or two sentences what went wrong and how you will fix it, then give exactly one fenced code block ' +
+    `(\`\`\`${FENCE_TAGS[task.language]}) containing the complete corrected function \`${task.entryPoint}\`, with the ` +
+    'imports and helper functions it needs. Do not include tests, example usage, or code that reads input or prints.'
+  );
+}
+
 /** The task in words and code, for the user message. */
 export function describeTask(task: Task, options: DescribeTaskOptions = {}): string {
   const label = LANGUAGE_LABELS[task.language];
