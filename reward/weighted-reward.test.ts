@@ -19,7 +19,12 @@ describe('WeightedReward', () => {
     const reward = new WeightedReward().score({
       task,
       candidate,
-      verdicts: [verdict('tests', 1), verdict('security', 0.8), verdict('quality', 0.5), verdict('license', 1)],
+      verdicts: [
+        verdict('tests', 1),
+        verdict('security', 0.8),
+        verdict('quality', 0.5),
+        verdict('license', 1),
+      ],
     });
     expect(reward.total).toBeCloseTo(0.6 + 0.15 * 0.8 + 0.15 * 0.5 + 0.1, 6);
     expect(reward.notApplicable).toEqual([]);

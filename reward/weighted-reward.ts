@@ -103,7 +103,9 @@ function validateWeights(weights: RewardWeights): RewardWeights {
     }
   }
   if (REWARD_COMPONENTS.every((component) => weights[component] === 0)) {
-    throw new NsgenError('INVALID_CONFIG', 'at least one reward weight must be positive', { where: 'weights' });
+    throw new NsgenError('INVALID_CONFIG', 'at least one reward weight must be positive', {
+      where: 'weights',
+    });
   }
   return weights;
 }
