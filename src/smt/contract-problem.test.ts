@@ -119,6 +119,44 @@ describe('Python semantics', () => {
     expect(open.complete).toBe(false);
   });
 
+  it('takes loop and list bounds from the precondition', async () => {
+    const code =
+      'def total(xs: list[int]) -> int:\n    s = 0\n    for x in xs:\n        s += x\n    return s\n';
+    const outcome = await solve({
+      language: 'python',
+      code,
+      entry: 'total',
+      pre: 'len(xs) <= 8',
+      post: 'result == sum(xs)',
+    });
+    expect(outcome.status).toBe('unsat');
+    expect(outcome.complete).toBe(true);
+    expect(outcome.problem.inputs[0]!.constants).toHaveLength(1 + 8);
+  });
+
+  it('flags a variable read on a path where it was never assigned', async () => {
+    const outcome = await solve({
+      language: 'python',
+      code: 'def f(x: int) -> int:\n    if x > 0:\n        y = 1\n    return y\n',
+      entry: 'f',
+      post: 'result == 1',
+    });
+    expect(outcome.status).toBe('sat');
+    expect(Number(outcome.input?.x)).toBeLessThanOrEqual(0);
+    expect(outcome.violated).toContain('"y" is read before any assignment on some path (line 4)');
+  });
+
+  it('does not model comparisons between booleans and numbers', async () => {
+    await expect(
+      encode({
+        language: 'python',
+        code: 'def f(x: int) -> bool:\n    return x > 0\n',
+        entry: 'f',
+        post: 'result == 1',
+      }),
+    ).rejects.toThrow(/comparison.*between bool and int/);
+  });
+
   it('inlines helpers and follows elif chains, while loops and early returns', async () => {
     const code = [
       'def step(n: int) -> int:',
@@ -217,6 +255,44 @@ describe('TypeScript semantics', () => {
     const real = await solve({ language: 'typescript', code, entry: 'half', post: 'result * 2 === a' });
     expect(real.status).toBe('unsat');
     expect(real.problem.inputs[0]!.shape).toEqual({ kind: 'real' });
+  });
+
+  it('scopes let and const to their block', async () => {
+    const code = [
+      'function f(c: boolean): number {',
+      '  let x = 0;',
+      '  if (c) {',
+      '    let x = 5;',
+      '    x = x + 1;',
+      '  }',
+      '  for (let i = 0; i < 2; i++) {',
+      '    const x = i;',
+      '  }',
+      '  return x;',
+      '}',
+    ].join('\n');
+    const outcome = await solve({
+      language: 'typescript',
+      code,
+      entry: 'f',
+      signature: { params: [{ name: 'c', type: 'bool' }], returns: 'int' },
+      post: 'result === 0',
+    });
+    expect(outcome.status).toBe('unsat');
+  });
+
+  it('refuses a callback that assigns a variable outside it', async () => {
+    const code =
+      'function f(xs: number[]): number {\n  let n = 0;\n  xs.map((x) => { n = n + 1; return x; });\n  return n;\n}';
+    await expect(
+      encode({
+        language: 'typescript',
+        code,
+        entry: 'f',
+        signature: { params: [{ name: 'xs', type: 'list[int]' }], returns: 'int' },
+        post: 'result === xs.length',
+      }),
+    ).rejects.toThrow(/assignment to an outer variable from a callback/);
   });
 
   it('follows for loops with continue, arrays and higher-order methods', async () => {

@@ -35,7 +35,41 @@ import {
 } from './symbolic/values.js';
 import { and, app, eq, not, or, ScriptBuilder, type Sort, type Term } from './terms.js';
 
-export const DEFAULT_BOUNDS: Bounds = { loopBound: 8, listCapacity: 5, maxConcreteIterations: 64 };
+export const DEFAULT_BOUNDS: Bounds = {
+  loopBound: 8,
+  listCapacity: 5,
+  maxConcreteIterations: 64,
+  maxListCapacityFromPre: 10,
+  maxLoopBoundFromPre: 16,
+};
+
+/**
+ * Raises the bounds to literal limits the precondition states: `len(xs) <= 8` makes room
+ * for 8 list slots (and as many loop iterations), `n <= 12` for 12 iterations, up to the
+ * ceilings. Literals above the ceilings are left to the completeness query.
+ */
+export function boundsFromPrecondition(pre: ContractClause[], base: Bounds): Bounds {
+  let { loopBound, listCapacity } = base;
+  for (const clause of pre) {
+    const comparisons = [
+      clause.node,
+      ...clause.node.descendantsOfType(['comparison_operator', 'binary_expression']),
+    ];
+    for (const comparison of comparisons) {
+      if (!comparison || !/^(comparison_operator|binary_expression)$/.test(comparison.type)) continue;
+      if (!/<|>/.test(comparison.text)) continue;
+      const lengthBound = /\blen\(|\.length\b/.test(comparison.text);
+      for (const child of comparison.namedChildren) {
+        if (!child || !/^(integer|number)$/.test(child.type) || !/^\d+$/.test(child.text)) continue;
+        const literal = Number(child.text);
+        if (lengthBound && literal <= base.maxListCapacityFromPre)
+          listCapacity = Math.max(listCapacity, literal);
+        if (literal <= base.maxLoopBoundFromPre) loopBound = Math.max(loopBound, literal);
+      }
+    }
+  }
+  return { ...base, loopBound: Math.max(loopBound, listCapacity), listCapacity };
+}
 
 /** One pre- or postcondition: an expression, or a Python `lambda` whose body is the condition. */
 export interface ContractClause {
@@ -81,10 +115,12 @@ export interface EncodedContractProblem {
   base: string;
   /** True when products or divisions have no literal operand (the usual cause of timeouts). */
   nonlinear: boolean;
+  /** True when floats are involved: they are modelled as exact reals, without rounding. */
+  realArithmetic: boolean;
 }
 
 export function encodeContractProblem(input: ContractProblemInput): EncodedContractProblem {
-  const bounds = { ...DEFAULT_BOUNDS, ...input.bounds };
+  const bounds = boundsFromPrecondition(input.pre, { ...DEFAULT_BOUNDS, ...input.bounds });
   const builder = new ScriptBuilder();
   const machine = new Machine({ builder, bounds });
   const executor: LanguageExecutor =
@@ -198,6 +234,7 @@ export function encodeContractProblem(input: ContractProblemInput): EncodedContr
     completeness,
     read,
     nonlinear: machine.nonlinear,
+    realArithmetic: /\bReal\b|to_real/.test(violation),
     inputs,
     checks,
     bounded: machine.unrolled || capped,

@@ -1,6 +1,7 @@
 /** The Z3 connector and the symbolic execution that feeds it. */
 export {
   blockingAssertion,
+  boundsFromPrecondition,
   type ContractClause,
   type ContractProblemInput,
   DEFAULT_BOUNDS,

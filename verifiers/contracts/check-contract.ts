@@ -232,6 +232,12 @@ async function proved(
   timeoutMs: number,
   options: CallOptions,
 ): Promise<ContractReport> {
+  if (problem.realArithmetic) {
+    report.note(
+      'contract-real-arithmetic',
+      'floats were modelled as exact reals: floating-point rounding is not part of the proof',
+    );
+  }
   if (!problem.completeness) return report.proved(false);
   // The bounds cover every admitted input when no input meeting the precondition reaches them.
   const answer = await report.solve(input.solver, { script: problem.completeness }, timeoutMs, options);
@@ -275,6 +281,7 @@ type Replay = { confirmed: true; output: unknown; violates: string } | { confirm
 /** Accumulates timings and builds the final report. */
 class ReportBuilder {
   readonly timings = { encodeMs: 0, solverMs: 0, replayMs: 0, totalMs: 0 };
+  readonly #notes: Diagnostic[] = [];
   queries = 0;
   replays = 0;
   readonly #started: number;
@@ -329,6 +336,11 @@ class ReportBuilder {
     } finally {
       this.timings.replayMs += performance.now() - started;
     }
+  }
+
+  /** An informational diagnostic that goes with whatever the check concludes. */
+  note(rule: string, message: string): void {
+    this.#notes.push({ severity: 'info', rule, message });
   }
 
   proved(bounded: boolean): ContractReport {
@@ -396,7 +408,7 @@ class ReportBuilder {
       outcome,
       kind,
       counterexamples,
-      diagnostics,
+      diagnostics: [...diagnostics, ...this.#notes],
       timings: { ...this.timings },
       queries: this.queries,
       replays: this.replays,

@@ -45,6 +45,12 @@ export interface Bounds {
   listCapacity: number;
   /** Most iterations unrolled even when the count is a literal. */
   maxConcreteIterations: number;
+  /**
+   * Ceilings for bounds read from the precondition (`len(xs) <= 8`, `n < 12`): a literal
+   * bound up to these raises `listCapacity` / `loopBound` so the proof can be complete.
+   */
+  maxListCapacityFromPre: number;
+  maxLoopBoundFromPre: number;
 }
 
 /** A safety condition that must hold where it is reached (index in range, divisor not 0). */
@@ -67,6 +73,8 @@ export interface Frame {
   loops: LoopFlags[];
   /** Names whose list may be shared with another name: mutating them is not modelled. */
   shared: Set<string>;
+  /** Names assigned on some paths only: the condition under which each holds a value. */
+  definedWhen: Map<string, Term>;
 }
 
 export interface Iteration {
@@ -108,6 +116,7 @@ export class Machine {
       result: undefined,
       loops: [],
       shared: new Set(shared),
+      definedWhen: new Map(),
     };
     this.frames.push(frame);
     return frame;
@@ -150,13 +159,24 @@ export class Machine {
   lookup(name: string, node: Node): Value {
     const value = this.frame.env.get(name);
     if (!value) throw new UnsupportedConstruct('name', node, `"${name}" is not defined here`);
+    const defined = this.frame.definedWhen.get(name);
+    if (defined !== undefined) {
+      this.require(
+        defined,
+        `"${name}" is read before any assignment on some path (line ${node.startPosition.row + 1})`,
+      );
+    }
     return value;
   }
 
   assign(name: string, value: Value): void {
-    const env = this.frame.env;
+    const { env, definedWhen } = this.frame;
     const old = env.get(name);
     const active = this.active();
+    if (active === TRUE) definedWhen.delete(name);
+    else if (old === undefined) definedWhen.set(name, active);
+    else if (definedWhen.has(name))
+      definedWhen.set(name, this.builder.share('Bool', or(definedWhen.get(name)!, active)));
     env.set(name, old === undefined || active === TRUE ? value : this.merge(active, value, old));
   }
 
@@ -360,6 +380,10 @@ export class Machine {
     if (isScalar(left) && isScalar(right)) {
       if (left.kind === right.kind) return eq(left.term, right.term);
       if (isNumeric(left) && isNumeric(right)) return eq(toReal(left), toReal(right));
+      // Python's True == 1 holds and JavaScript's true === 1 does not: not modelled.
+      if (left.kind === 'bool' || right.kind === 'bool') {
+        throw new UnsupportedConstruct('comparison', node, `between ${left.kind} and ${right.kind}`);
+      }
       return FALSE;
     }
     if (left.kind === 'none' || right.kind === 'none') return left.kind === right.kind ? TRUE : FALSE;

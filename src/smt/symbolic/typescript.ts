@@ -19,7 +19,7 @@ import {
   TRUE,
 } from '../terms.js';
 import type { LanguageExecutor } from './executor.js';
-import { isNumeric, type Machine } from './machine.js';
+import { type Frame, isNumeric, type Machine } from './machine.js';
 import {
   excerpt,
   type ListValue,
@@ -41,9 +41,18 @@ const TRANSPARENT = new Set([
   'type_assertion',
 ]);
 
+/** A block's `let`/`const` bindings: on exit each name gets back what it held outside. */
+interface BlockScope {
+  frame: Frame;
+  saved: Map<string, { value: Value | undefined; definedWhen: Term | undefined }>;
+}
+
 export class TypeScriptExecutor implements LanguageExecutor {
   readonly functions = new Map<string, Node>();
   readonly #machine: Machine;
+  readonly #scopes: BlockScope[] = [];
+  /** Per callback frame: outer names it sees but may not assign (the assignment would be lost). */
+  readonly #captured = new WeakMap<Frame, Set<string>>();
 
   constructor(options: { machine: Machine; program: Node }) {
     this.#machine = options.machine;
@@ -125,6 +134,11 @@ export class TypeScriptExecutor implements LanguageExecutor {
         env,
         options.entry ? [] : parameters.map((parameter) => parameter.name),
       );
+      if (options.closure) {
+        const captured = new Set(options.closure.keys());
+        for (const parameter of parameters) captured.delete(parameter.name);
+        this.#captured.set(frame, captured);
+      }
       try {
         const body = definition.childForFieldName('body')!;
         if (body.type !== 'statement_block') return this.evaluate(body);
@@ -151,7 +165,7 @@ export class TypeScriptExecutor implements LanguageExecutor {
       case 'empty_statement':
         return;
       case 'statement_block':
-        this.#block(node);
+        this.#scoped(() => this.#block(node));
         return;
       case 'lexical_declaration':
       case 'variable_declaration':
@@ -159,6 +173,7 @@ export class TypeScriptExecutor implements LanguageExecutor {
           if (declarator?.type !== 'variable_declarator') continue;
           const name = declarator.childForFieldName('name')!;
           const value = declarator.childForFieldName('value');
+          if (node.type === 'lexical_declaration') this.#declare(name);
           if (name.type !== 'identifier') {
             if (name.type === 'array_pattern' && value) {
               this.#assignTo(name, this.evaluate(value));
@@ -192,38 +207,12 @@ export class TypeScriptExecutor implements LanguageExecutor {
         );
         return;
       }
-      case 'for_statement': {
-        const initializer = node.childForFieldName('initializer');
-        if (initializer && initializer.type !== ';') {
-          if (initializer.type === 'lexical_declaration' || initializer.type === 'variable_declaration') {
-            this.#statement(initializer);
-          } else
-            this.#effect(
-              initializer.type === 'expression_statement' ? initializer.namedChildren[0]! : initializer,
-            );
-        }
-        const condition = node.childForFieldName('condition');
-        const test = condition?.type === 'expression_statement' ? condition.namedChildren[0] : condition;
-        const increment = node.childForFieldName('increment');
-        m.whileLoop(
-          () => (test && test.type !== ';' ? this.truthy(this.evaluate(test), test) : TRUE),
-          () => this.#statement(node.childForFieldName('body')!),
-          increment ? () => this.#effect(increment) : undefined,
-        );
+      case 'for_statement':
+        this.#scoped(() => this.#forStatement(node));
         return;
-      }
-      case 'for_in_statement': {
-        const operator = node.childForFieldName('operator')?.text;
-        if (operator !== 'of') throw new UnsupportedConstruct('for...in', node);
-        const left = node.childForFieldName('left')!;
-        const iterable = this.evaluate(node.childForFieldName('right')!);
-        m.loop(
-          m.iterate(iterable, node),
-          (element) => this.#assignTo(left, element),
-          () => this.#statement(node.childForFieldName('body')!),
-        );
+      case 'for_in_statement':
+        this.#scoped(() => this.#forOf(node));
         return;
-      }
       case 'break_statement':
         if (node.namedChildren.length > 0) throw new UnsupportedConstruct('labelled break', node);
         m.doBreak(node);
@@ -237,6 +226,78 @@ export class TypeScriptExecutor implements LanguageExecutor {
         return;
       default:
         throw new UnsupportedConstruct(`statement ${node.type}`, node);
+    }
+  }
+
+  #forStatement(node: Node): void {
+    const m = this.#machine;
+    const initializer = node.childForFieldName('initializer');
+    if (initializer && initializer.type !== ';') {
+      if (initializer.type === 'lexical_declaration' || initializer.type === 'variable_declaration') {
+        this.#statement(initializer);
+      } else
+        this.#effect(
+          initializer.type === 'expression_statement' ? initializer.namedChildren[0]! : initializer,
+        );
+    }
+    const condition = node.childForFieldName('condition');
+    const test = condition?.type === 'expression_statement' ? condition.namedChildren[0] : condition;
+    const increment = node.childForFieldName('increment');
+    m.whileLoop(
+      () => (test && test.type !== ';' ? this.truthy(this.evaluate(test), test) : TRUE),
+      () => this.#statement(node.childForFieldName('body')!),
+      increment ? () => this.#effect(increment) : undefined,
+    );
+  }
+
+  #forOf(node: Node): void {
+    const m = this.#machine;
+    const operator = node.childForFieldName('operator')?.text;
+    if (operator !== 'of') throw new UnsupportedConstruct('for...in', node);
+    const left = node.childForFieldName('left')!;
+    if (node.childForFieldName('kind')) this.#declare(left);
+    const iterable = this.evaluate(node.childForFieldName('right')!);
+    m.loop(
+      m.iterate(iterable, node),
+      (element) => this.#assignTo(left, element),
+      () => this.#statement(node.childForFieldName('body')!),
+    );
+  }
+
+  /** Runs a block whose `let`/`const` names disappear (and uncover outer ones) at its end. */
+  #scoped(run: () => void): void {
+    const m = this.#machine;
+    const scope: BlockScope = { frame: m.frame, saved: new Map() };
+    this.#scopes.push(scope);
+    try {
+      run();
+    } finally {
+      this.#scopes.pop();
+      for (const [name, outer] of scope.saved) {
+        if (outer.value === undefined) scope.frame.env.delete(name);
+        else scope.frame.env.set(name, outer.value);
+        if (outer.definedWhen === undefined) scope.frame.definedWhen.delete(name);
+        else scope.frame.definedWhen.set(name, outer.definedWhen);
+      }
+    }
+  }
+
+  /** A `let`/`const` declaration: block-scoped, and shadowing inside a callback. */
+  #declare(target: Node): void {
+    const m = this.#machine;
+    const names =
+      target.type === 'identifier'
+        ? [target.text]
+        : target.descendantsOfType('identifier').map((n) => n!.text);
+    const scope = this.#scopes.at(-1);
+    for (const name of names) {
+      this.#captured.get(m.frame)?.delete(name);
+      if (scope?.frame === m.frame && !scope.saved.has(name)) {
+        scope.saved.set(name, { value: m.frame.env.get(name), definedWhen: m.frame.definedWhen.get(name) });
+        // A fresh binding: the outer one's value must not leak in through a guarded merge.
+        m.frame.env.delete(name);
+        m.frame.definedWhen.delete(name);
+      }
     }
   }
 
@@ -284,6 +345,9 @@ export class TypeScriptExecutor implements LanguageExecutor {
     const m = this.#machine;
     const inner = unwrap(target);
     if (inner.type === 'identifier') {
+      if (this.#captured.get(m.frame)?.has(inner.text)) {
+        throw new UnsupportedConstruct('assignment to an outer variable from a callback', inner, inner.text);
+      }
       if (value.kind === 'list' && m.frame.env.get(inner.text) !== value) {
         const source = [...m.frame.env].find(([, held]) => held === value);
         if (source) {
