@@ -1,4 +1,5 @@
 export * from './datasets/index.js';
+export { type EvaluationOptions, type EvaluationResult, runEvaluation } from './evaluation.js';
 export { type PassAtKResult, parseKList, passAtK, passAtKEstimate, type SampleCounts } from './pass-at-k.js';
 export {
   buildReport,
