@@ -23,5 +23,8 @@ if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
   echo "$want" >"$stamp"
 fi
 
+# Retrieval's native parts: faiss-node against libfaiss-dev, Neo4j's jars.
+bash scripts/setup-rag.sh
+
 log 'building (tsc)'
 npx tsc -p tsconfig.build.json >&2
