@@ -97,9 +97,7 @@ export class ByteBpeTokenizer {
     this.specialPattern =
       file.specialTokens.length === 0
         ? undefined
-        : new RegExp(
-            `(${file.specialTokens.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`,
-          );
+        : new RegExp(`(${file.specialTokens.map(escapeRegExp).join('|')})`);
   }
 
   get vocabSize(): number {
@@ -233,7 +231,9 @@ export class ByteBpeTokenizer {
     }
     const pieceCounts = new Map<string, number>();
     for (const text of texts) {
-      for (const part of specials.length ? text.split(new RegExp(specials.map(escape).join('|'))) : [text]) {
+      for (const part of specials.length
+        ? text.split(new RegExp(specials.map(escapeRegExp).join('|')))
+        : [text]) {
         for (const match of part.matchAll(PRE_TOKENIZER)) {
           pieceCounts.set(match[0], (pieceCounts.get(match[0]) ?? 0) + 1);
         }
@@ -251,7 +251,10 @@ export class ByteBpeTokenizer {
         pairCounts.set(key, (pairCounts.get(key) ?? 0) + sign * word.count);
         if (sign > 0) {
           let set = pairWords.get(key);
-          if (!set) pairWords.set(key, (set = new Set()));
+          if (!set) {
+            set = new Set();
+            pairWords.set(key, set);
+          }
           set.add(index);
         }
       }
@@ -301,6 +304,6 @@ export class ByteBpeTokenizer {
   }
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
