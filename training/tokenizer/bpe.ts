@@ -259,7 +259,7 @@ export class ByteBpeTokenizer {
         }
       }
     };
-    words.forEach((_, index) => addPairs(index, 1));
+    for (let index = 0; index < words.length; index++) addPairs(index, 1);
 
     const vocab = [...specials, ...byteToChar];
     const merges: string[] = [];
