@@ -30,6 +30,9 @@ Isolation, each part optional and reported in the ready line:
 
 Usage: python3 -I -S runner.py [--isolate-network] [--private-tmp] [--uid-range START:COUNT]
                  [--lock-dir DIR] [--node PATH] [--scratch-base DIR] [--tmpfs-mb N]
+                 [--wipe-dir DIR]...
+--wipe-dir names a directory emptied after every job (in a container, its tmpfs mounts), so
+nothing one job writes is seen by the next.
        runner.py --sweep-uid UID      kill every process of UID (cleanup after a hard kill)
 """
 
@@ -100,6 +103,7 @@ MS_REC = 16384
 MS_PRIVATE = 1 << 18
 MNT_DETACH = 2
 PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_NO_NEW_PRIVS = 38
 
@@ -192,12 +196,15 @@ def world_writable_dirs():
 
 
 def setup_private_tmp(options, reachable):
-    """A private mount namespace: fresh tmpfs over every world-writable directory."""
+    """A private mount namespace: fresh tmpfs over every world-writable directory.
+
+    Each tmpfs is bounded in bytes and in inodes (256 per MiB), so a job creating empty
+    files without end runs out of room instead of eating kernel memory."""
     unshare(CLONE_NEWNS)
     mount(None, "/", None, MS_REC | MS_PRIVATE, None)
     private = world_writable_dirs()
     for path in private:
-        mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"mode=1777,size={options['tmpfs_mb']}m")
+        mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"mode=1777,size={options['tmpfs_mb']}m,nr_inodes={options['tmpfs_mb'] * 256}")
     for index, path in enumerate(reachable):
         expose_path(path, f"/tmp/.nsgen-stash-{index}")
     return private
@@ -229,6 +236,7 @@ def parse_arguments(argv):
         "scratch_base": "/tmp",
         "tmpfs_mb": 256,
         "sweep_uid": None,
+        "wipe_dirs": [],
     }
     args = list(argv)
     while args:
@@ -244,6 +252,8 @@ def parse_arguments(argv):
             options[flag[2:].replace("-", "_")] = args.pop(0)
         elif flag == "--tmpfs-mb":
             options["tmpfs_mb"] = int(args.pop(0))
+        elif flag == "--wipe-dir":
+            options["wipe_dirs"].append(args.pop(0))
         elif flag == "--sweep-uid":
             options["sweep_uid"] = int(args.pop(0))
         else:
@@ -293,7 +303,13 @@ def set_up(options):
         except OSError as error:
             context.notes.append(f"no private temporary directories: {error}")
     context.node = options["node"]
+    for path in options["wipe_dirs"]:
+        if os.path.isdir(path) and path not in context.private_dirs:
+            context.private_dirs.append(path)
     prctl(PR_SET_CHILD_SUBREAPER, 1)
+    # A job running as our own uid (in a container) must not ptrace us, read our memory or
+    # open our descriptors through /proc: that would let it forge the results of later jobs.
+    prctl(PR_SET_DUMPABLE, 0)
     context.scratch_root = os.path.join(options["scratch_base"], f"nsgen-runner-{os.getpid()}")
     os.makedirs(context.scratch_root, mode=0o711, exist_ok=True)
     if context.uid is not None:
@@ -336,20 +352,24 @@ def direct_children():
 
 
 def reap_all(deadline):
-    """Kills and reaps every descendant: as a subreaper, orphans come back to us."""
+    """Kills and reaps every descendant: as a subreaper, orphans come back to us.
+
+    Returns how many processes were still alive to kill (0 for a job that cleaned up)."""
+    killed = set()
     while True:
         while True:
             try:
                 pid, _ = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
-                return
+                return len(killed)
             if pid == 0:
                 break
         children = direct_children()
         if not children:
-            return
+            return len(killed)
         if time.monotonic() > deadline:
-            return
+            return len(killed)
+        killed.update(children)
         for pid in children:
             try:
                 os.kill(pid, signal.SIGKILL)
@@ -588,10 +608,13 @@ def run_job(job, control, context):
     deadline = time.monotonic() + SWEEP_DEADLINE_SECONDS
     if context.uid is not None:
         sweep_uid(context.uid)
-    reap_all(deadline)
+    leftovers = reap_all(deadline)
     watch.drain()
     clean_files(context, scratch)
-    return describe(job, watch, outcome, side)
+    result = describe(job, watch, outcome, side, scratch)
+    if leftovers and "sandboxError" not in result:
+        result["leftoverProcesses"] = leftovers
+    return result
 
 
 def read_available(fd):
@@ -730,10 +753,13 @@ def clean_files(context, scratch):
         print(f"runner: cleaning {scratch} failed: {error}", file=sys.stderr, flush=True)
 
 
-def describe(job, watch, outcome, side):
+def describe(job, watch, outcome, side, scratch):
     status, usage = outcome
-    stdout = bytes(watch.output[watch.stdout_r])
-    stderr = bytes(watch.output[watch.stderr_r])
+    # The scratch path changes with every runner and job; results name the program by its
+    # file name alone, so the same program gives the same output in every run.
+    prefix = (scratch + os.sep).encode()
+    stdout = bytes(watch.output[watch.stdout_r]).replace(prefix, b"")
+    stderr = bytes(watch.output[watch.stderr_r]).replace(prefix, b"")
     exit_code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else None
     number = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
     result = {
@@ -769,9 +795,15 @@ def out_of_memory(job, number, stderr, side, usage):
         return True
     if job["language"] == "node" and any(marker in stderr[-8192:] for marker in NODE_MEMORY_MARKERS):
         return True
-    # A SIGKILL we did not send, with the resident size near the limit: the kernel's OOM kill.
     limit_kb = job["memoryMb"] * 1024
-    return number == signal.SIGKILL and usage.ru_maxrss >= 0.9 * limit_kb
+    near_limit = usage.ru_maxrss >= 0.9 * limit_kb
+    # A SIGKILL we did not send, with the resident size near the limit: the kernel's OOM kill.
+    if number == signal.SIGKILL and near_limit:
+        return True
+    # V8 crashes (SIGSEGV, SIGABRT, SIGTRAP) instead of reporting when RLIMIT_DATA refuses an
+    # allocation it cannot do without, e.g. a write queue that outgrows the limit.
+    crash = (signal.SIGSEGV, signal.SIGABRT, signal.SIGTRAP)
+    return job["language"] == "node" and number in crash and near_limit
 
 
 def main():

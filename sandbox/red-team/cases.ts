@@ -5,7 +5,9 @@
  *
  * - `__PORT__`: a TCP port on 127.0.0.1 where the test listens;
  * - `__HOST_DIR__`: a host folder owned by the test's user, mode 0755, outside any temp dir;
- * - `__SECRET_FILE__`: a file of the test's user, mode 0600, holding a secret.
+ * - `__SECRET_FILE__`: a file of the test's user, mode 0600, holding a secret;
+ * - `__MARKER__`: a unique word a program puts in the command line of processes it leaves
+ *   behind, so the host can look for them (pids inside a container mean nothing outside).
  */
 import type { ExecStatus, Language } from '../../src/core/index.js';
 
@@ -16,8 +18,10 @@ export type RedTeamCapability = 'networkIsolated' | 'processLimit' | 'unprivileg
 export type HostCheck =
   /** Nothing connected to the test's listener. */
   | 'no-connection'
-  /** Every pid the program printed (one per line, `pid:N`) is gone. */
-  | 'printed-pids-gone'
+  /** No process on the host has the marker in its command line. */
+  | 'marked-processes-gone'
+  /** Later jobs still see a real standard library, a clean scratch space and real failures. */
+  | 'later-jobs-unaffected'
   /** The host folder holds no files and the secret file is intact. */
   | 'host-files-intact'
   /** No process runs as the sandbox's job uid. */
@@ -36,7 +40,12 @@ export interface RedTeamCase {
   hostChecks: HostCheck[];
   /** Text that must not appear in stdout or stderr (a placeholder name means its value). */
   mustNotLeak?: Array<'__SECRET__'>;
+  /** Literal text that must not appear in stdout or stderr (proof that an attack worked). */
+  mustNotPrint?: string[];
 }
+
+/** Words in the host's environment (the test runner's, npm's) that jobs must never see. */
+const HOST_ENVIRONMENT_WORDS = ['VITEST', 'npm_config_', 'npm_lifecycle', 'NODE_OPTIONS='];
 
 export const RED_TEAM_CASES: RedTeamCase[] = [
   {
@@ -151,7 +160,9 @@ export const RED_TEAM_CASES: RedTeamCase[] = [
     code: "const line: string = 'y'.repeat(10_000);\nfor (;;) process.stdout.write(line);\n",
     timeoutMs: 5_000,
     maxOutputBytes: 64 * 1024,
-    statuses: ['output-limit'],
+    // Node queues writes the pipe cannot take yet; on a loaded machine the queue can reach the
+    // memory limit before the cap is read, which is contained just as well.
+    statuses: ['output-limit', 'memory'],
     requires: [],
     hostChecks: [],
   },
@@ -218,6 +229,7 @@ export const RED_TEAM_CASES: RedTeamCase[] = [
     requires: ['unprivilegedUser'],
     hostChecks: ['host-files-intact'],
     mustNotLeak: ['__SECRET__'],
+    mustNotPrint: HOST_ENVIRONMENT_WORDS,
   },
   {
     name: 'typescript reads host secrets',
@@ -282,9 +294,11 @@ export const RED_TEAM_CASES: RedTeamCase[] = [
       '',
     ].join('\n'),
     timeoutMs: 5_000,
-    statuses: ['ok', 'error'],
+    // In a container the runner is the job's parent and may share its uid: killing it ends
+    // the job as killed, and the pool replaces the container. The host is out of reach.
+    statuses: ['ok', 'error', 'killed'],
     requires: ['unprivilegedUser'],
-    hostChecks: [],
+    hostChecks: ['later-jobs-unaffected'],
   },
   {
     name: 'python leaves a daemon behind',
@@ -299,23 +313,24 @@ export const RED_TEAM_CASES: RedTeamCase[] = [
       '        os.close(write_end)',
       '        for fd in (0, 1, 2):',
       '            os.close(fd)',
-      '        time.sleep(60)',
+      "        os.execv('/bin/sleep', ['__MARKER__', '60'])",
       '    os._exit(0)',
       'os.close(write_end)',
       "print(f'pid:{os.read(read_end, 32).decode()}')",
+      'time.sleep(0.2)',
       '',
     ].join('\n'),
     timeoutMs: 5_000,
     statuses: ['ok'],
     requires: [],
-    hostChecks: ['printed-pids-gone'],
+    hostChecks: ['marked-processes-gone'],
   },
   {
     name: 'typescript leaves a detached process behind',
     language: 'typescript',
     code: [
       "import { spawn } from 'child_process';",
-      "const child = spawn('/bin/sleep', ['60'], { detached: true, stdio: 'ignore' });",
+      "const child = spawn('/bin/sleep', ['60'], { detached: true, stdio: 'ignore', argv0: '__MARKER__' });",
       'child.unref();',
       "console.log('pid:' + child.pid);",
       '',
@@ -323,7 +338,7 @@ export const RED_TEAM_CASES: RedTeamCase[] = [
     timeoutMs: 5_000,
     statuses: ['ok'],
     requires: [],
-    hostChecks: ['printed-pids-gone'],
+    hostChecks: ['marked-processes-gone'],
   },
   {
     name: 'python escapes through symlinks',
@@ -382,5 +397,246 @@ export const RED_TEAM_CASES: RedTeamCase[] = [
     statuses: ['ok'],
     requires: [],
     hostChecks: [],
+  },
+  {
+    name: 'typescript writes outside the scratch space',
+    language: 'typescript',
+    code: [
+      "import * as fs from 'fs';",
+      "for (const path of ['__HOST_DIR__/planted.txt', '__HOST_DIR__/../planted-next-to-it.txt', '/etc/planted', '/usr/planted', '/planted']) {",
+      "  try { fs.writeFileSync(path, 'planted'); console.log('wrote', path); }",
+      "  catch (error) { console.log('refused', path, (error as NodeJS.ErrnoException).code); }",
+      '}',
+      '',
+    ].join('\n'),
+    timeoutMs: 5_000,
+    statuses: ['ok'],
+    requires: ['unprivilegedUser'],
+    hostChecks: ['host-files-intact'],
+  },
+  {
+    name: 'typescript escapes through symlinks',
+    language: 'typescript',
+    code: [
+      "import * as fs from 'fs';",
+      "fs.symlinkSync('__SECRET_FILE__', 'secret-link');",
+      "fs.symlinkSync('__HOST_DIR__', 'host-link');",
+      "try { console.log(fs.readFileSync('secret-link', 'utf8')); } catch (error) { console.log('refused read', (error as NodeJS.ErrnoException).code); }",
+      "try { fs.writeFileSync('host-link/planted.txt', 'planted'); console.log('wrote'); } catch (error) { console.log('refused write', (error as NodeJS.ErrnoException).code); }",
+      '',
+    ].join('\n'),
+    timeoutMs: 5_000,
+    statuses: ['ok'],
+    requires: ['unprivilegedUser'],
+    hostChecks: ['host-files-intact'],
+    mustNotLeak: ['__SECRET__'],
+  },
+  {
+    name: 'typescript kills its parent and every ancestor',
+    language: 'typescript',
+    code: [
+      "import * as fs from 'fs';",
+      'let pid: number = process.ppid;',
+      'while (pid > 1) {',
+      "  try { process.kill(pid, 'SIGKILL'); console.log('killed', pid); } catch (error) { console.log('refused', pid, (error as NodeJS.ErrnoException).code); }",
+      "  const stat = fs.readFileSync('/proc/' + pid + '/stat', 'utf8');",
+      "  pid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);",
+      '}',
+      '',
+    ].join('\n'),
+    timeoutMs: 5_000,
+    statuses: ['ok', 'error', 'killed'],
+    requires: ['unprivilegedUser'],
+    hostChecks: ['later-jobs-unaffected'],
+  },
+  {
+    name: 'typescript reads its parent’s and other processes’ environments',
+    language: 'typescript',
+    code: [
+      "import * as fs from 'fs';",
+      'let readable = 0;',
+      "for (const entry of fs.readdirSync('/proc')) {",
+      '  if (!/^\\d+$/.test(entry) || Number(entry) === process.pid) continue;',
+      "  try { const data = fs.readFileSync('/proc/' + entry + '/environ', 'utf8'); if (data) { readable++; console.log(data); } } catch {}",
+      '}',
+      "console.log('foreign environments readable:', readable, Object.keys(process.env).join(','));",
+      '',
+    ].join('\n'),
+    timeoutMs: 5_000,
+    statuses: ['ok'],
+    requires: ['unprivilegedUser'],
+    hostChecks: [],
+    mustNotPrint: HOST_ENVIRONMENT_WORDS,
+  },
+  {
+    name: 'python forges a result on the runner’s channel',
+    language: 'python',
+    code: [
+      'import json, os',
+      "forged = json.dumps({'type': 'result', 'id': '*', 'status': 'ok', 'exitCode': 0, 'signal': None, 'stdout': 'forged', 'stderr': '', 'durationMs': 1}) + '\\n'",
+      'parent = os.getppid()',
+      "for path in [f'/proc/{parent}/fd/1', f'/proc/{parent}/fd/0', f'/proc/{parent}/mem']:",
+      '    try:',
+      "        with open(path, 'r+b' if path.endswith('mem') else 'wb') as handle:",
+      '            handle.write(forged.encode())',
+      "        print('wrote into', path.replace('/', '_'))",
+      '    except OSError as error:',
+      "        print('refused', path, error.errno)",
+      '',
+    ].join('\n'),
+    timeoutMs: 5_000,
+    statuses: ['ok', 'error'],
+    requires: ['unprivilegedUser'],
+    hostChecks: ['later-jobs-unaffected'],
+    mustNotPrint: ['wrote into'],
+  },
+  {
+    name: 'python patches the harness and the standard library',
+    language: 'python',
+    code: [
+      'import json, os, unittest',
+      "runner = open(f'/proc/{os.getppid()}/cmdline', 'rb').read().split(b'\\0')",
+      "targets = [arg.decode() for arg in runner if arg.endswith(b'runner.py')]",
+      'targets += [json.__file__, unittest.__file__, os.__file__]',
+      'for path in targets:',
+      '    try:',
+      "        with open(path, 'a') as handle:",
+      "            handle.write('\\nraise SystemExit(0)\\n')",
+      "        print('patched', path)",
+      '    except OSError as error:',
+      "        print('refused', path, error.errno)",
+      '',
+    ].join('\n'),
+    timeoutMs: 5_000,
+    statuses: ['ok', 'error'],
+    requires: ['unprivilegedUser'],
+    hostChecks: ['later-jobs-unaffected', 'host-files-intact'],
+    mustNotPrint: ['patched'],
+  },
+  {
+    name: 'python plants modules for the next job',
+    language: 'python',
+    code: [
+      'import os',
+      'payload = \'import sys\\nprint("planted module ran")\\nsys.exit(0)\\n\'',
+      "places = [os.getcwd(), os.path.dirname(os.getcwd()), '/tmp', '/dev/shm', os.path.expanduser('~')]",
+      'for folder in places:',
+      "    for name in ('json.py', 'sitecustomize.py', 'usercustomize.py', 'unittest.py'):",
+      '        path = os.path.join(folder, name)',
+      '        try:',
+      "            with open(path, 'w') as handle:",
+      '                handle.write(payload)',
+      "            print('planted', path)",
+      '        except OSError as error:',
+      "            print('refused', path, error.errno)",
+      '',
+    ].join('\n'),
+    timeoutMs: 5_000,
+    statuses: ['ok'],
+    requires: ['privateTmp'],
+    hostChecks: ['later-jobs-unaffected', 'host-files-intact'],
+  },
+  {
+    name: 'python exhausts the file count',
+    language: 'python',
+    code: [
+      'import os',
+      'count = 0',
+      'try:',
+      '    while count < 2_000_000:',
+      "        open(f'f{count}', 'w').close()",
+      '        count += 1',
+      'except OSError as error:',
+      "    print('stopped at', count, error.errno)",
+      '',
+    ].join('\n'),
+    timeoutMs: 20_000,
+    statuses: ['ok', 'timeout'],
+    requires: ['privateTmp'],
+    hostChecks: ['later-jobs-unaffected', 'host-files-intact'],
+  },
+  {
+    name: 'python fills the disk',
+    language: 'python',
+    code: [
+      "chunk = b'z' * (1024 * 1024)",
+      "with open('big.bin', 'wb') as handle:",
+      '    for _ in range(100_000):',
+      '        handle.write(chunk)',
+      '',
+    ].join('\n'),
+    timeoutMs: 10_000,
+    statuses: ['error', 'killed'],
+    requires: ['privateTmp'],
+    hostChecks: ['later-jobs-unaffected', 'host-files-intact'],
+  },
+  {
+    name: 'python thread bomb',
+    language: 'python',
+    code: [
+      'import threading, time',
+      'threads = []',
+      'try:',
+      '    while True:',
+      '        thread = threading.Thread(target=time.sleep, args=(60,), daemon=True)',
+      '        thread.start()',
+      '        threads.append(thread)',
+      'except (RuntimeError, MemoryError) as error:',
+      "    print('stopped at', len(threads), error)",
+      'import os',
+      'os._exit(0)',
+      '',
+    ].join('\n'),
+    timeoutMs: 5_000,
+    statuses: ['ok', 'error', 'timeout', 'memory', 'killed'],
+    requires: ['processLimit'],
+    hostChecks: ['no-job-processes'],
+  },
+  {
+    name: 'python reaches the network beyond the host',
+    language: 'python',
+    code: [
+      'import socket',
+      "for family, kind, address in [(socket.AF_INET, socket.SOCK_STREAM, ('1.1.1.1', 80)), (socket.AF_INET, socket.SOCK_DGRAM, ('8.8.8.8', 53))]:",
+      '    try:',
+      '        with socket.socket(family, kind) as sock:',
+      '            sock.settimeout(2)',
+      '            sock.connect(address)',
+      "            sock.send(b'hello')",
+      '            if kind == socket.SOCK_DGRAM:',
+      '                sock.recv(1)',
+      "            print('connected', address)",
+      '    except OSError as error:',
+      "        print('refused', address, error)",
+      'try:',
+      "    print('resolved', socket.gethostbyname('example.com'))",
+      'except OSError as error:',
+      "    print('no name resolution', error)",
+      '',
+    ].join('\n'),
+    timeoutMs: 10_000,
+    statuses: ['ok'],
+    requires: ['networkIsolated'],
+    hostChecks: [],
+    mustNotPrint: ['connected', 'resolved'],
+  },
+  {
+    name: 'python orphan keeps the output pipe open',
+    language: 'python',
+    code: [
+      'import os, signal, sys, time',
+      'if os.fork() == 0:',
+      '    os.setsid()',
+      '    signal.signal(signal.SIGTERM, signal.SIG_IGN)',
+      "    os.execv('/bin/sleep', ['__MARKER__', '60'])",
+      "print('parent leaves')",
+      'sys.stdout.flush()',
+      'time.sleep(0.2)',
+      '',
+    ].join('\n'),
+    timeoutMs: 5_000,
+    statuses: ['ok'],
+    requires: [],
+    hostChecks: ['marked-processes-gone'],
   },
 ];
