@@ -12,10 +12,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExecResult, isNsgenError, packageRoot, type Sandbox } from '../src/core/index.js';
 import { type HostCheck, RED_TEAM_CASES } from './red-team/cases.js';
 
+/** What a sandbox can tell the suite beyond the port. */
+export interface SandboxContractOptions<S extends Sandbox> {
+  /**
+   * Host pids of processes its jobs left behind, for the `no-job-processes` check.
+   * @default processes of the uids in `capabilities().uids`
+   */
+  jobProcesses?: (sandbox: S) => number[] | Promise<number[]>;
+}
+
 /** Registers the contract tests for one sandbox; `create` builds a fresh, unstarted one. */
-export function describeSandboxContract(name: string, create: () => Sandbox | Promise<Sandbox>): void {
+export function describeSandboxContract<S extends Sandbox>(
+  name: string,
+  create: () => S | Promise<S>,
+  options: SandboxContractOptions<S> = {},
+): void {
   describe(`Sandbox contract: ${name}`, () => {
-    let sandbox: Sandbox;
+    let sandbox: S;
 
     beforeAll(async () => {
       sandbox = await create();
@@ -270,8 +283,14 @@ export function describeSandboxContract(name: string, create: () => Sandbox | Pr
           for (const secret of redTeamCase.mustNotLeak ?? []) {
             expect(result.stdout + result.stderr).not.toContain(host.value(secret));
           }
+          for (const text of redTeamCase.mustNotPrint ?? []) {
+            expect(result.stdout + result.stderr, describeResult(result)).not.toContain(text);
+          }
           for (const check of redTeamCase.hostChecks) {
-            await host.check(check, result, capabilities);
+            if (check === 'later-jobs-unaffected') await expectHonestLaterJobs(sandbox);
+            else if (check === 'no-job-processes' && options.jobProcesses)
+              expect(await options.jobProcesses(sandbox)).toEqual([]);
+            else await host.check(check, result, capabilities);
           }
           const after = await sandbox.exec({ language: 'python', code: 'print("alive")' });
           expect(after.stdout).toBe('alive\n');
@@ -279,6 +298,30 @@ export function describeSandboxContract(name: string, create: () => Sandbox | Pr
       }
     });
   });
+}
+
+/**
+ * A few jobs (so that every warm runner of a small pool gets one) must still import the
+ * real standard library, start in an empty scratch directory, and fail when they fail.
+ */
+async function expectHonestLaterJobs(sandbox: Sandbox): Promise<void> {
+  const code = [
+    'import json, os, sys, unittest',
+    "print(json.dumps({'files': sorted(os.listdir('.'))}))",
+    'assert json.__file__.startswith(sys.base_prefix), json.__file__',
+    "assert 1 == 2, 'a real failure'",
+  ].join('\n');
+  for (let round = 0; round < 3; round += 1) {
+    const result = await sandbox.exec({ language: 'python', code, timeoutMs: 10_000 });
+    expect(result.stdout, describeResult(result)).toBe('{"files": ["main.py"]}\n');
+    expect(result.status, describeResult(result)).toBe('error');
+    expect(result.stderr).toContain('AssertionError: a real failure');
+    const typescript = await sandbox.exec({
+      language: 'typescript',
+      code: "throw new Error('a real failure');",
+    });
+    expect(typescript.status, describeResult(typescript)).toBe('error');
+  }
 }
 
 function describeResult(result: ExecResult): string {
@@ -291,6 +334,7 @@ class HostFixture {
   private readonly hostDir = join(this.root, 'guarded');
   private readonly secretFile = join(this.root, 'secret.txt');
   private readonly secret = `nsgen-secret-${randomUUID()}`;
+  private readonly marker = `nsgen-marker-${randomUUID().slice(0, 8)}`;
   private readonly tmpPlants = ['/tmp', '/var/tmp', '/dev/shm'].map((dir) =>
     join(dir, 'nsgen-red-team-planted'),
   );
@@ -322,7 +366,8 @@ class HostFixture {
     return code
       .replaceAll('__PORT__', String(this.port))
       .replaceAll('__HOST_DIR__', this.hostDir)
-      .replaceAll('__SECRET_FILE__', this.secretFile);
+      .replaceAll('__SECRET_FILE__', this.secretFile)
+      .replaceAll('__MARKER__', this.marker);
   }
 
   value(placeholder: '__SECRET__'): string {
@@ -337,12 +382,11 @@ class HostFixture {
         expect(this.connections).toBe(0);
         expect(result.stdout).not.toContain('connected');
         return;
-      case 'printed-pids-gone': {
-        const pids = [...result.stdout.matchAll(/pid:(\d+)/g)].map((match) => Number(match[1]));
-        expect(pids.length).toBeGreaterThan(0);
-        for (const pid of pids) expect(existsSync(`/proc/${pid}`), `pid ${pid} still exists`).toBe(false);
+      case 'marked-processes-gone':
+        expect(processesWith(this.marker)).toEqual([]);
         return;
-      }
+      case 'later-jobs-unaffected':
+        throw new Error('later-jobs-unaffected runs jobs, so the suite checks it itself');
       case 'host-files-intact':
         expect(readdirSync(this.hostDir)).toEqual([]);
         expect(existsSync(join(dirname(this.hostDir), 'planted-next-to-it.txt'))).toBe(false);
@@ -360,6 +404,20 @@ class HostFixture {
       }
     }
   }
+}
+
+function processesWith(word: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      if (command.includes(word)) found.push(`${entry}: ${command}`);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return found;
 }
 
 function processesOf(uid: number): number[] {

@@ -3,23 +3,21 @@
  * job, each isolated as far as this OS allows (see runner.py) and reporting what it got.
  */
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import {
   type CallOptions,
   type ExecRequest,
   type ExecResult,
-  type Language,
   NsgenError,
   packageRoot,
   type Sandbox,
   type SandboxCapabilities,
   throwIfAborted,
 } from '../../src/core/index.js';
+import { type PreparedJob, prepareJob } from '../prepare-job.js';
 import { RunnerProcess } from './runner-process.js';
-import { isSandboxError, type RunnerExecMessage } from './runner-protocol.js';
-import { toCommonJs } from './to-common-js.js';
+import { isSandboxError } from './runner-protocol.js';
 
 export interface ProcessSandboxOptions {
   /** Jobs that run at once; each has its own warm runner. @default os.availableParallelism() */
@@ -221,7 +219,7 @@ export class ProcessSandbox implements Sandbox {
           where: 'sandbox/process/runner.py',
         });
       }
-      const { type: _type, id: _id, ...result } = settled;
+      const { type: _type, id: _id, leftoverProcesses: _leftovers, ...result } = settled;
       return result;
     } finally {
       signal?.removeEventListener('abort', onAbort);
@@ -233,61 +231,16 @@ export class ProcessSandbox implements Sandbox {
   }
 
   /** Validates a request, fills in defaults, and turns TypeScript into runnable CommonJS. */
-  private async prepare(
-    request: ExecRequest,
-  ): Promise<{ message: RunnerExecMessage } | { result: ExecResult }> {
+  private prepare(request: ExecRequest): Promise<PreparedJob> {
     const defaults = this.options.defaults ?? {};
-    const timeoutMs = request.timeoutMs ?? defaults.timeoutMs ?? PROCESS_SANDBOX_DEFAULTS.timeoutMs;
-    const memoryMb = request.memoryMb ?? defaults.memoryMb ?? PROCESS_SANDBOX_DEFAULTS.memoryMb;
-    const maxOutputBytes =
-      request.maxOutputBytes ?? defaults.maxOutputBytes ?? PROCESS_SANDBOX_DEFAULTS.maxOutputBytes;
-    checkPositive('timeoutMs', timeoutMs);
-    checkPositive('memoryMb', memoryMb);
-    checkPositive('maxOutputBytes', maxOutputBytes);
-    if (typeof request.code !== 'string') {
-      throw new NsgenError('INVALID_ARGUMENT', 'the program code must be a string', {
-        where: 'ExecRequest.code',
-      });
-    }
-    let code = request.code;
-    const language = request.language as Language;
-    if (language === 'typescript' || language === 'javascript') {
-      const started = performance.now();
-      const converted = await toCommonJs(code, language);
-      if (!converted.ok) {
-        // The program never ran: report it the way a compiler failing at start would.
-        return {
-          result: {
-            status: 'error',
-            exitCode: 1,
-            signal: null,
-            stdout: '',
-            stderr: converted.message,
-            durationMs: performance.now() - started,
-          },
-        };
-      }
-      code = converted.code;
-    } else if (language !== 'python') {
-      throw new NsgenError('UNSUPPORTED', `unknown language "${String(language)}"`, {
-        where: 'ExecRequest.language',
-      });
-    }
-    return {
-      message: {
-        type: 'exec',
-        id: randomUUID(),
-        language: language === 'python' ? 'python' : 'node',
-        code,
-        stdin: request.stdin ?? '',
-        timeoutMs: Math.ceil(timeoutMs),
-        memoryMb: Math.ceil(memoryMb),
-        maxOutputBytes: Math.ceil(maxOutputBytes),
-        maxProcesses: this.options.maxProcesses ?? PROCESS_SANDBOX_DEFAULTS.maxProcesses,
-        maxFileBytes: this.options.maxFileBytes ?? PROCESS_SANDBOX_DEFAULTS.maxFileBytes,
-        maxOpenFiles: this.options.maxOpenFiles ?? PROCESS_SANDBOX_DEFAULTS.maxOpenFiles,
-      },
-    };
+    return prepareJob(request, {
+      timeoutMs: defaults.timeoutMs ?? PROCESS_SANDBOX_DEFAULTS.timeoutMs,
+      memoryMb: defaults.memoryMb ?? PROCESS_SANDBOX_DEFAULTS.memoryMb,
+      maxOutputBytes: defaults.maxOutputBytes ?? PROCESS_SANDBOX_DEFAULTS.maxOutputBytes,
+      maxProcesses: this.options.maxProcesses ?? PROCESS_SANDBOX_DEFAULTS.maxProcesses,
+      maxFileBytes: this.options.maxFileBytes ?? PROCESS_SANDBOX_DEFAULTS.maxFileBytes,
+      maxOpenFiles: this.options.maxOpenFiles ?? PROCESS_SANDBOX_DEFAULTS.maxOpenFiles,
+    });
   }
 
   private acquire(signal: AbortSignal | undefined): Promise<RunnerProcess> {
@@ -333,14 +286,6 @@ export class ProcessSandbox implements Sandbox {
 
 export function createProcessSandbox(options: ProcessSandboxOptions = {}): ProcessSandbox {
   return new ProcessSandbox(options);
-}
-
-function checkPositive(name: string, value: number): void {
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new NsgenError('INVALID_ARGUMENT', `${name} must be a positive number, got ${value}`, {
-      where: `ExecRequest.${name}`,
-    });
-  }
 }
 
 function closedError(): NsgenError {

@@ -52,6 +52,11 @@ export interface RunnerResultMessage {
   stdout: string;
   stderr: string;
   durationMs: number;
+  /**
+   * Processes of the job still alive after it ended, which the runner killed: absent when
+   * there were none. A pool treats it as a sign to recycle the jail.
+   */
+  leftoverProcesses?: number;
 }
 
 /** The jail itself failed (not the program): the sandbox reports it as SANDBOX_ERROR. */
