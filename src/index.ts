@@ -10,6 +10,7 @@
 import { NeuralAgent } from '../agents/neural/index.js';
 import { RepairAgent } from '../agents/repair/index.js';
 import { createWeightedReward } from '../reward/index.js';
+import { createDockerSandbox, type DockerSandboxOptions } from '../sandbox/docker/index.js';
 import { createProcessSandbox, type ProcessSandboxOptions } from '../sandbox/process/index.js';
 import { createContractVerifier } from '../verifiers/contracts/index.js';
 import { createLicenseVerifier } from '../verifiers/license/index.js';
@@ -43,7 +44,7 @@ import {
   VerificationPipeline,
 } from './orchestrator/index.js';
 
-export const SANDBOXES = ['process'] as const;
+export const SANDBOXES = ['process', 'docker'] as const;
 export type SandboxName = (typeof SANDBOXES)[number];
 
 export const VERIFIER_NAMES = ['syntax', 'quality', 'security', 'license', 'tests', 'contracts'] as const;
@@ -61,6 +62,8 @@ export interface RuntimeConfig {
   sandbox?: SandboxName | Sandbox;
   /** Options of the process sandbox. */
   processSandbox?: ProcessSandboxOptions;
+  /** Options of the Docker sandbox (`sandbox: 'docker'`): pool size, image, limits. */
+  dockerSandbox?: DockerSandboxOptions;
   /** Verifiers to run, by name. @default every verifier */
   verifiers?: readonly VerifierName[];
   /** Wall-clock limit of one test run. @default 10_000 */
@@ -145,6 +148,7 @@ export function createRuntime(config: RuntimeConfig = {}): Runtime {
 
 export function resolveSandbox(name: string, config: RuntimeConfig = {}): Sandbox {
   assertSandboxName(name);
+  if (name === 'docker') return createDockerSandbox(config.dockerSandbox);
   return createProcessSandbox(config.processSandbox);
 }
 
@@ -153,7 +157,7 @@ export function assertSandboxName(name: string): asserts name is SandboxName {
   if (SANDBOXES.includes(name as SandboxName)) return;
   throw new NsgenError(
     'UNKNOWN_SANDBOX',
-    `unknown sandbox "${name}"; valid: ${SANDBOXES.join(', ')}${name === 'docker' ? ' (the Docker sandbox is not part of this build yet)' : ''}`,
+    `unknown sandbox "${name}"; valid: ${SANDBOXES.join(', ')}`,
   );
 }
 
