@@ -155,10 +155,7 @@ export function resolveSandbox(name: string, config: RuntimeConfig = {}): Sandbo
 /** Throws a clear error, listing the valid names, for a sandbox this build does not have. */
 export function assertSandboxName(name: string): asserts name is SandboxName {
   if (SANDBOXES.includes(name as SandboxName)) return;
-  throw new NsgenError(
-    'UNKNOWN_SANDBOX',
-    `unknown sandbox "${name}"; valid: ${SANDBOXES.join(', ')}`,
-  );
+  throw new NsgenError('UNKNOWN_SANDBOX', `unknown sandbox "${name}"; valid: ${SANDBOXES.join(', ')}`);
 }
 
 /** Throws a clear error for a mode this build cannot run. */
