@@ -26,6 +26,8 @@ public final class NsgenNeo4jServer {
         .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
         .setConfig(GraphDatabaseSettings.auth_enabled, true)
         .setConfig(GraphDatabaseSettings.initial_default_database, "neo4j")
+        // A test database: a small page cache instead of half the machine's memory.
+        .setConfig(GraphDatabaseSettings.pagecache_memory, 64L * 1024 * 1024)
         .build();
     // Sets the password of the built-in user through the system database.
     service.database("system").executeTransactionally(
