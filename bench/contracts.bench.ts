@@ -6,13 +6,13 @@
  * nsgen: one warm solver worker and one warm sandbox runner, checks in sequence; a check's
  * time covers parsing, encoding, every solver query and the sandbox replay that confirms a
  * counterexample. CrossHair: one warm Python process running `analyze_function` per task,
- * timed per function. Both get the same per-condition budget (`PER_CHECK_TIMEOUT_S`).
+ * timed per function. The two alternate per implementation so both see the same load. Both get the same per-condition budget (`PER_CHECK_TIMEOUT_S`).
  * A bug counts as found when nsgen reports a confirmed counterexample, or CrossHair a
  * postcondition failure or an exception. CrossHair is installed with pip when missing.
  *
  * Run: npx tsx bench/contracts.bench.ts
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -73,15 +73,29 @@ interface NsgenRun {
   reason?: string;
 }
 
-async function runNsgen(): Promise<NsgenRun[]> {
+/**
+ * Runs every check, nsgen and CrossHair alternating per implementation (the order flips
+ * each time), so that both see the same machine load.
+ */
+async function runBoth(): Promise<{ nsgen: NsgenRun[]; crosshair: CrossHairRun[] }> {
   const sandbox = createProcessSandbox({ poolSize: 1 });
   const solver = createSolverPool({ workers: 1 });
+  const dir = mkdtempSync(join(tmpdir(), 'nsgen-crosshair-'));
+  const modules = new Map<Item, string>();
+  for (const [index, item] of items.entries()) {
+    if (item.task.language !== 'python') continue;
+    const module = `fixture_${index}_${item.id.replace(/\W/g, '_')}`;
+    writeFileSync(join(dir, `${module}.py`), await pep316Module(item));
+    modules.set(item, module);
+  }
+  const driver = new CrossHairDriver(dir);
   try {
-    await solver.start();
+    await Promise.all([solver.start(), driver.ready()]);
     await sandbox.exec({ language: 'python', code: 'pass' });
     await sandbox.exec({ language: 'typescript', code: 'export {};' });
-    const runs: NsgenRun[] = [];
-    for (const item of items) {
+    const nsgen: NsgenRun[] = [];
+    const crosshair: CrossHairRun[] = [];
+    const runNsgen = async (item: Item) => {
       const report = await checkContract({
         task: item.task,
         code: item.code,
@@ -89,7 +103,7 @@ async function runNsgen(): Promise<NsgenRun[]> {
         solver,
         settings: { solverTimeoutMs: PER_CHECK_TIMEOUT_S * 1000 },
       });
-      runs.push({
+      nsgen.push({
         item,
         status: report.outcome.status,
         totalMs: report.timings.totalMs,
@@ -97,11 +111,36 @@ async function runNsgen(): Promise<NsgenRun[]> {
         replayMs: report.timings.replayMs,
         ...(report.outcome.reason ? { reason: report.outcome.reason } : {}),
       });
+    };
+    const runCrossHair = async (item: Item, module: string) => {
+      const row = await driver.check(module, item.task.entryPoint);
+      crosshair.push({
+        item,
+        found: row.states.some(
+          (state) => state === 'POST_FAIL' || state === 'EXEC_ERR' || state === 'POST_ERR',
+        ),
+        ms: row.ms,
+        states: row.states,
+        messages: row.messages,
+      });
+    };
+    for (const [index, item] of items.entries()) {
+      const module = modules.get(item);
+      if (module === undefined) await runNsgen(item);
+      else if (index % 2 === 0) {
+        await runNsgen(item);
+        await runCrossHair(item, module);
+      } else {
+        await runCrossHair(item, module);
+        await runNsgen(item);
+      }
     }
-    return runs;
+    return { nsgen, crosshair };
   } finally {
+    driver.close();
     await solver.close();
     await sandbox.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -177,9 +216,8 @@ from crosshair.core_and_libs import analyze_function, run_checkables
 from crosshair.options import AnalysisKind, AnalysisOptionSet, DEFAULT_OPTIONS
 
 sys.path.insert(0, sys.argv[1])
-jobs = json.load(open(sys.argv[2]))
 options = DEFAULT_OPTIONS.overlay(
-    AnalysisOptionSet(per_condition_timeout=float(sys.argv[3]), analysis_kind=[AnalysisKind.PEP316])
+    AnalysisOptionSet(per_condition_timeout=float(sys.argv[2]), analysis_kind=[AnalysisKind.PEP316])
 )
 
 
@@ -193,7 +231,9 @@ def warm():
 
 
 warm()
-for job in jobs:
+print(json.dumps({'ready': True}), flush=True)
+for line in sys.stdin:
+    job = json.loads(line)
     started = time.perf_counter()
     try:
         module = importlib.import_module(job['module'])
@@ -203,8 +243,55 @@ for job in jobs:
     except Exception as error:
         states, texts = ['DRIVER_ERROR'], [repr(error)]
     elapsed = (time.perf_counter() - started) * 1000
-    print(json.dumps({'key': job['key'], 'ms': elapsed, 'states': states, 'messages': texts}), flush=True)
+    print(json.dumps({'ms': elapsed, 'states': states, 'messages': texts}), flush=True)
 `;
+
+/** A warm CrossHair process answering one function at a time (so runs interleave with nsgen's). */
+class CrossHairDriver {
+  readonly #child: ChildProcessWithoutNullStreams;
+  readonly #lines: string[] = [];
+  #waiting: ((line: string) => void) | undefined;
+
+  constructor(dir: string) {
+    writeFileSync(join(dir, 'driver.py'), DRIVER);
+    this.#child = spawn('python3', [join(dir, 'driver.py'), dir, `${PER_CHECK_TIMEOUT_S}`]);
+    let buffer = '';
+    this.#child.stdout.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('utf8');
+      for (let newline = buffer.indexOf('\n'); newline >= 0; newline = buffer.indexOf('\n')) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 1);
+        if (!line.startsWith('{')) continue;
+        const waiting = this.#waiting;
+        this.#waiting = undefined;
+        if (waiting) waiting(line);
+        else this.#lines.push(line);
+      }
+    });
+  }
+
+  #next(): Promise<string> {
+    const line = this.#lines.shift();
+    if (line !== undefined) return Promise.resolve(line);
+    return new Promise((resolve) => {
+      this.#waiting = resolve;
+    });
+  }
+
+  async ready(): Promise<void> {
+    await this.#next();
+  }
+
+  async check(module: string, entry: string): Promise<{ ms: number; states: string[]; messages: string[] }> {
+    this.#child.stdin.write(`${JSON.stringify({ module, entry })}\n`);
+    return JSON.parse(await this.#next()) as { ms: number; states: string[]; messages: string[] };
+  }
+
+  close(): void {
+    this.#child.stdin.end();
+    this.#child.kill();
+  }
+}
 
 interface CrossHairRun {
   item: Item;
@@ -214,59 +301,12 @@ interface CrossHairRun {
   messages: string[];
 }
 
-async function runCrossHair(pythonItems: Item[]): Promise<CrossHairRun[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'nsgen-crosshair-'));
-  try {
-    const jobs = [];
-    for (const [index, item] of pythonItems.entries()) {
-      const module = `fixture_${index}_${item.id.replace(/\W/g, '_')}`;
-      writeFileSync(join(dir, `${module}.py`), await pep316Module(item));
-      jobs.push({ key: `${item.id}/${item.file}`, module, entry: item.task.entryPoint });
-    }
-    writeFileSync(join(dir, 'jobs.json'), JSON.stringify(jobs));
-    writeFileSync(join(dir, 'driver.py'), DRIVER);
-    const output = execFileSync(
-      'python3',
-      [join(dir, 'driver.py'), dir, join(dir, 'jobs.json'), `${PER_CHECK_TIMEOUT_S}`],
-      {
-        encoding: 'utf8',
-        maxBuffer: 64 * 1024 * 1024,
-      },
-    );
-    const byKey = new Map(
-      output
-        .trim()
-        .split('\n')
-        .filter((line) => line.startsWith('{'))
-        .map((line) => JSON.parse(line) as { key: string; ms: number; states: string[]; messages: string[] })
-        .map((row) => [row.key, row]),
-    );
-    return pythonItems.map((item) => {
-      const row = byKey.get(`${item.id}/${item.file}`);
-      const states = row?.states ?? ['MISSING'];
-      return {
-        item,
-        found: states.some((state) => state === 'POST_FAIL' || state === 'EXEC_ERR' || state === 'POST_ERR'),
-        ms: row?.ms ?? Number.NaN,
-        states,
-        messages: row?.messages ?? [],
-      };
-    });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 // ---------------------------------------------------------------------------------------
 
 const crossHairVersion = ensureCrossHair();
 const benchStarted = performance.now();
-const nsgen = await runNsgen();
-const nsgenWallMs = performance.now() - benchStarted;
-const pythonItems = items.filter((item) => item.task.language === 'python');
-const crossStarted = performance.now();
-const crosshair = await runCrossHair(pythonItems);
-const crossWallMs = performance.now() - crossStarted;
+const { nsgen, crosshair } = await runBoth();
+const wallMs = performance.now() - benchStarted;
 
 const summarise = (runs: NsgenRun[]) => {
   const buggy = runs.filter((run) => run.item.buggy);
@@ -301,6 +341,8 @@ const crossSummary = {
   bugsFound: crossBuggy.filter((run) => run.found).length,
   correct: crossCorrect.length,
   falseAlarms: crossCorrect.filter((run) => run.found).length,
+  /** CrossHair's CONFIRMED: every path explored without a failure. */
+  confirmed: crossCorrect.filter((run) => run.states.includes('CONFIRMED')).length,
   p50Ms: percentile(
     crosshair.map((run) => run.ms),
     50,
@@ -335,14 +377,12 @@ row('nsgen (all)', nsgenAll);
 row('nsgen (TypeScript)', nsgenTypeScript);
 row('nsgen (Python)', nsgenPython);
 console.log(
-  `| CrossHair ${crossHairVersion} (Python) | ${crossSummary.checks} | ${crossSummary.bugsFound}/${crossSummary.bugs} | ${crossSummary.falseAlarms} | - | - | ${ms(crossSummary.p50Ms)} | ${ms(crossSummary.p95Ms)} | ${ms(crossSummary.totalMs)} |`,
+  `| CrossHair ${crossHairVersion} (Python) | ${crossSummary.checks} | ${crossSummary.bugsFound}/${crossSummary.bugs} | ${crossSummary.falseAlarms} | ${crossSummary.confirmed}/${crossSummary.correct} (CONFIRMED) | - | ${ms(crossSummary.p50Ms)} | ${ms(crossSummary.p95Ms)} | ${ms(crossSummary.totalMs)} |`,
 );
 console.log(
   `\nTime to a bug (Python buggy files, p50): nsgen ${ms(nsgenBugP50)}, CrossHair ${ms(crossSummary.bugP50Ms)}`,
 );
-console.log(
-  `Wall time: nsgen ${ms(nsgenWallMs)} (incl. warm-up), CrossHair ${ms(crossWallMs)} (incl. process start)`,
-);
+console.log(`Wall time of the whole run (both checkers, warm-up included): ${ms(wallMs)}`);
 const missedByCrossHair = crossBuggy
   .filter((run) => !run.found)
   .map((run) => `${run.item.id}/${run.item.file} (${run.states.join(', ') || 'no message'})`);

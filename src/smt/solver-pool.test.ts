@@ -59,6 +59,21 @@ describe('solver pool', () => {
     expect(answers.map((answer) => answer.model?.a)).toEqual(['1', '2', '3', '4']);
   });
 
+  it('retires a worker after its quota of queries and keeps answering through the successor', async () => {
+    const recycling = createSolverPool({ workers: 1, recycleAfter: 3 });
+    try {
+      for (let value = 0; value < 8; value++) {
+        const answer = await recycling.check({
+          script: `(declare-const a Int)(assert (= (+ a 1) ${value + 1}))`,
+          read: [{ name: 'a', sort: 'Int' }],
+        });
+        expect(answer.model?.a).toBe(`${value}`);
+      }
+    } finally {
+      await recycling.close();
+    }
+  });
+
   it('reports a malformed script as an error, not a crash', async () => {
     const answer = await pool.check({ script: '(assert (> undeclared 1))' });
     expect(answer.status).toBe('error');

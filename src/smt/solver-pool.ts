@@ -55,6 +55,13 @@ export interface SolverPoolOptions {
   hardStopGraceMs?: number;
   /** Z3 `memory_max_size` per worker, so running out of memory answers unknown. @default 1024 */
   memoryMaxMb?: number;
+  /**
+   * Queries a worker answers before it is replaced. Each query gets a fresh Z3 context (so
+   * answers do not depend on earlier queries) and this WASM build never frees contexts:
+   * retiring workers bounds their memory (~10 MB per context). A warmed standby takes over.
+   * @default 24
+   */
+  recycleAfter?: number;
 }
 
 /** A pool of Z3 workers. Close it when done (`await using` works too). */
@@ -71,6 +78,7 @@ export const SOLVER_POOL_DEFAULTS = {
   timeoutMs: 5_000,
   hardStopGraceMs: 1_000,
   memoryMaxMb: 1024,
+  recycleAfter: 24,
 } satisfies Required<SolverPoolOptions>;
 
 interface Job {
@@ -87,16 +95,21 @@ interface Slot {
   ready: Promise<void>;
   job: Job | undefined;
   watchdog: NodeJS.Timeout | undefined;
+  /** Queries answered so far. */
+  served: number;
+  /** A warmed worker that takes this one's place when it retires. */
+  standby: Slot | undefined;
 }
 
 const require = createRequire(import.meta.url);
 
-const WARM_UP: [string, string][] = [
-  ['QF_LIA', '(declare-const a Int)(declare-const b Int)(assert (> (+ a (ite (> b 0) b (- b))) 3))'],
-  ['QF_NIA', '(declare-const a Int)(declare-const b Int)(assert (= (* a b) 12))(assert (> (div a b) 0))'],
-  ['QF_SLIA', '(declare-const s String)(assert (str.prefixof "ab" s))(assert (= (str.len s) 3))'],
-  ['QF_LIRA', '(declare-const r Real)(declare-const a Int)(assert (> (+ r (to_real a)) 1.5))'],
-  ['ALL', '(declare-const s String)(declare-const a Int)(assert (= (* a a) (str.len s)))(assert (> a 1))'],
+/** Queries a fresh worker runs before it serves: integer, nonlinear, string and real theories. */
+const WARM_UP = [
+  '(declare-const a Int)(declare-const b Int)(assert (> (+ a (ite (> b 0) b (- b))) 3))',
+  '(declare-const a Int)(declare-const b Int)(assert (= (* a b) 12))(assert (> (div a b) 0))',
+  '(declare-const s String)(assert (str.prefixof "ab" s))(assert (= (str.len s) 3))',
+  '(declare-const r Real)(declare-const a Int)(assert (> (+ r (to_real a)) 1.5))',
+  '(declare-const s String)(declare-const a Int)(assert (= (* a a) (str.len s)))(assert (> a 1))',
 ];
 
 export function createSolverPool(options: SolverPoolOptions = {}): SolverPool {
@@ -125,13 +138,6 @@ class WorkerSolverPool implements SolverPool {
     this.#started ??= (async () => {
       for (let index = 0; index < this.#options.workers; index++) this.#slots.push(this.#spawn());
       await Promise.all(this.#slots.map((slot) => slot.ready));
-      // The first queries of each logic in a fresh worker pay for lazy setup (up to a second): pay it now.
-      await Promise.all(
-        this.#slots.map(async () => {
-          for (const [logic, script] of WARM_UP) await this.check({ script, logic });
-          for (const [, script] of WARM_UP) await this.check({ script });
-        }),
-      );
     })();
     return this.#started;
   }
@@ -171,7 +177,7 @@ class WorkerSolverPool implements SolverPool {
       this.#slots.splice(0).map(async (slot) => {
         clearTimeout(slot.watchdog);
         if (slot.job) this.#settle(slot.job, () => slot.job?.reject(closedError()));
-        await slot.worker.terminate();
+        await Promise.all([slot.worker.terminate(), slot.standby?.worker.terminate()]);
       }),
     );
   }
@@ -183,9 +189,16 @@ class WorkerSolverPool implements SolverPool {
   #spawn(): Slot {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { z3Path: require.resolve('z3-solver'), memoryMaxMb: this.#options.memoryMaxMb },
+      workerData: { z3Path: require.resolve('z3-solver'), memoryMaxMb: this.#options.memoryMaxMb, warmUp: WARM_UP },
     });
-    const slot: Slot = { worker, ready: Promise.resolve(), job: undefined, watchdog: undefined };
+    const slot: Slot = {
+      worker,
+      ready: Promise.resolve(),
+      job: undefined,
+      watchdog: undefined,
+      served: 0,
+      standby: undefined,
+    };
     slot.ready = new Promise<void>((resolve, reject) => {
       worker.on('message', (message: WorkerMessage) => {
         if ('ready' in message) {
@@ -239,6 +252,11 @@ class WorkerSolverPool implements SolverPool {
     if (message.model) result.model = message.model;
     if (message.reason !== undefined) result.reason = message.reason;
     this.#settle(job, () => job.resolve(result));
+    slot.served++;
+    const { recycleAfter } = this.#options;
+    // Start the successor a few queries early so that it is warm when this one retires.
+    if (!slot.standby && slot.served >= recycleAfter - 4 && !this.#closed) slot.standby = this.#spawn();
+    if (slot.served >= recycleAfter) this.#retire(slot);
     this.#dispatch();
   }
 
@@ -253,9 +271,17 @@ class WorkerSolverPool implements SolverPool {
       this.#settle(job, () => job.resolve({ status: 'unknown', reason, durationMs: job.request.timeoutMs }));
     }
     if (index >= 0 && !this.#closed) {
-      this.#slots[index] = this.#spawn();
+      this.#slots[index] = slot.standby ?? this.#spawn();
       this.#dispatch();
     }
+  }
+
+  /** Swaps an idle worker for its standby and stops it. */
+  #retire(slot: Slot): void {
+    const index = this.#slots.indexOf(slot);
+    if (index < 0 || this.#closed) return;
+    this.#slots[index] = slot.standby ?? this.#spawn();
+    void slot.worker.terminate();
   }
 
   #abort(job: Job): void {
