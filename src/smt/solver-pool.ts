@@ -189,7 +189,11 @@ class WorkerSolverPool implements SolverPool {
   #spawn(): Slot {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { z3Path: require.resolve('z3-solver'), memoryMaxMb: this.#options.memoryMaxMb, warmUp: WARM_UP },
+      workerData: {
+        z3Path: require.resolve('z3-solver'),
+        memoryMaxMb: this.#options.memoryMaxMb,
+        warmUp: WARM_UP,
+      },
     });
     const slot: Slot = {
       worker,
