@@ -1,0 +1,140 @@
+/**
+ * The hybrid retriever: BM25 and vector search fused by reciprocal rank fusion, then
+ * expanded along the code graph (callees and callers, bases, definitions of referenced
+ * names) so that code connected to several good hits rises, and rendered as prompt
+ * context within a token budget.
+ */
+import type { CallOptions, CodeChunk, GraphEdgeKind } from '../src/core/index.js';
+import type { RepositoryIndex } from './repository-index.js';
+import { estimateTokens } from './text/code-tokens.js';
+
+export type RetrievalMode = 'bm25' | 'vector' | 'hybrid' | 'hybrid-graph';
+export const RETRIEVAL_MODES: readonly RetrievalMode[] = ['bm25', 'vector', 'hybrid', 'hybrid-graph'];
+
+export interface SearchOptions extends CallOptions {
+  /** @default 10 */
+  k?: number;
+  /** @default 'hybrid-graph' */
+  mode?: RetrievalMode;
+  /** Candidates taken from each ranker before fusion. @default 50 */
+  candidates?: number;
+  /** The RRF constant: larger flattens the contribution of top ranks. @default 60 */
+  rrfK?: number;
+  /** How much a graph neighbour of a hit inherits of the hit's score. @default 0.25 */
+  graphWeight?: number;
+  /** Top fused hits whose neighbours are followed. @default 10 */
+  expand?: number;
+}
+
+export interface SearchResult {
+  id: string;
+  /** Relative to the indexed folder. */
+  path: string;
+  name: string;
+  kind: CodeChunk['kind'];
+  startLine: number;
+  endLine: number;
+  score: number;
+}
+
+const EXPANSION: ReadonlyArray<{ direction: 'out' | 'in'; kinds: GraphEdgeKind[] }> = [
+  { direction: 'out', kinds: ['calls', 'references', 'inherits'] },
+  { direction: 'in', kinds: ['calls'] },
+];
+
+export class HybridRetriever {
+  readonly #index: RepositoryIndex;
+
+  constructor(index: RepositoryIndex) {
+    this.#index = index;
+  }
+
+  async search(query: string, options: SearchOptions = {}): Promise<SearchResult[]> {
+    const k = options.k ?? 10;
+    const mode = options.mode ?? 'hybrid-graph';
+    const candidates = Math.max(options.candidates ?? 50, k);
+    const scores = new Map<string, number>();
+
+    if (mode === 'bm25') {
+      for (const hit of this.#index.bm25.search(query, k)) scores.set(hit.id, hit.score);
+      return this.#results(scores, k);
+    }
+    const vectorHits = await this.#vectorSearch(query, mode === 'vector' ? k : candidates, options);
+    if (mode === 'vector') {
+      for (const hit of vectorHits) scores.set(hit.id, hit.score);
+      return this.#results(scores, k);
+    }
+    const rrfK = options.rrfK ?? 60;
+    const fuse = (ids: readonly string[]) =>
+      ids.forEach((id, rank) => scores.set(id, (scores.get(id) ?? 0) + 1 / (rrfK + rank + 1)));
+    fuse(this.#index.bm25.search(query, candidates).map((hit) => hit.id));
+    fuse(vectorHits.map((hit) => hit.id));
+    if (mode === 'hybrid-graph') await this.#expand(scores, options);
+    return this.#results(scores, k);
+  }
+
+  /** Retrieved code as prompt context: whole chunks while they fit, then signatures. */
+  async context(query: string, options: SearchOptions & { tokens?: number } = {}): Promise<string> {
+    const budget = options.tokens ?? 1500;
+    const results = await this.search(query, { ...options, k: options.k ?? 20 });
+    const parts: string[] = [];
+    let used = 0;
+    for (const result of results) {
+      const chunk = this.#index.chunks.get(result.id)!;
+      const header = `# ${chunk.path}:${chunk.startLine}-${chunk.endLine} (${chunk.kind} ${chunk.qualifiedName})`;
+      for (const body of [chunk.text, chunk.signature]) {
+        const part = `${header}\n${body}\n`;
+        const cost = estimateTokens(part);
+        if (used + cost <= budget) {
+          parts.push(part);
+          used += cost;
+          break;
+        }
+      }
+    }
+    return parts.join('\n');
+  }
+
+  async #vectorSearch(query: string, k: number, options: CallOptions) {
+    const vectors = this.#index.vectors;
+    if (!vectors || vectors.size() === 0) return [];
+    const [vector] = await this.#index.embedder.embed([query], options);
+    return vectors.search(vector!, k);
+  }
+
+  async #expand(scores: Map<string, number>, options: SearchOptions): Promise<void> {
+    const weight = options.graphWeight ?? 0.25;
+    const top = [...scores].sort((a, b) => b[1] - a[1]).slice(0, options.expand ?? 10);
+    const boosts = new Map<string, number>();
+    for (const [id, score] of top) {
+      for (const { direction, kinds } of EXPANSION) {
+        for (const { node } of await this.#index.graph.neighbours(id, { direction, kinds })) {
+          if (!this.#index.chunks.has(node.id) || node.id === id) continue;
+          boosts.set(node.id, (boosts.get(node.id) ?? 0) + weight * score);
+        }
+      }
+    }
+    for (const [id, boost] of boosts) scores.set(id, (scores.get(id) ?? 0) + boost);
+  }
+
+  #results(scores: Map<string, number>, k: number): SearchResult[] {
+    return [...scores]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, k)
+      .flatMap(([id, score]) => {
+        const chunk = this.#index.chunks.get(id);
+        if (!chunk) return [];
+        return [
+          {
+            id,
+            path: chunk.path,
+            name: chunk.qualifiedName,
+            kind: chunk.kind,
+            startLine: chunk.startLine,
+            endLine: chunk.endLine,
+            score,
+          },
+        ];
+      });
+  }
+}
