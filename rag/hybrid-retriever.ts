@@ -66,7 +66,9 @@ export class HybridRetriever {
     }
     const rrfK = options.rrfK ?? 60;
     const fuse = (ids: readonly string[]) =>
-      ids.forEach((id, rank) => scores.set(id, (scores.get(id) ?? 0) + 1 / (rrfK + rank + 1)));
+      ids.forEach((id, rank) => {
+        scores.set(id, (scores.get(id) ?? 0) + 1 / (rrfK + rank + 1));
+      });
     fuse(this.#index.bm25.search(query, candidates).map((hit) => hit.id));
     fuse(vectorHits.map((hit) => hit.id));
     if (mode === 'hybrid-graph') await this.#expand(scores, options);

@@ -78,6 +78,8 @@ export function pageRank(
     for (let i = 0; i < n; i++) next[i]! += back * restart[i]!;
     rank = next;
   }
-  nodeIds.forEach((id, i) => ranks.set(id, rank[i]!));
+  nodeIds.forEach((id, i) => {
+    ranks.set(id, rank[i]!);
+  });
   return ranks;
 }
