@@ -117,6 +117,8 @@ export interface EncodedContractProblem {
   nonlinear: boolean;
   /** True when floats are involved: they are modelled as exact reals, without rounding. */
   realArithmetic: boolean;
+  /** True when string terms are involved (Z3's string solver is the usual cause of timeouts). */
+  strings: boolean;
 }
 
 export function encodeContractProblem(input: ContractProblemInput): EncodedContractProblem {
@@ -235,6 +237,7 @@ export function encodeContractProblem(input: ContractProblemInput): EncodedContr
     read,
     nonlinear: machine.nonlinear,
     realArithmetic: /\bReal\b|to_real/.test(violation),
+    strings: /\bString\b|str\./.test(violation),
     inputs,
     checks,
     bounded: machine.unrolled || capped,

@@ -182,7 +182,7 @@ async function check(
       return proved(input, problem, report, settings.solverTimeoutMs, options);
     }
     if (answer.status !== 'sat' || !answer.model)
-      return report.unknown('solver', solverReason(answer, problem));
+      return report.unknown('solver', solverReason(answer, problem, settings.solverTimeoutMs));
     const values = decodeInputs(answer.model, problem.inputs);
     const harness: HarnessInput = {
       language,
@@ -244,12 +244,16 @@ async function proved(
   return report.proved(answer.status !== 'unsat');
 }
 
-function solverReason(answer: SmtResult, problem: EncodedContractProblem): string {
+function solverReason(answer: SmtResult, problem: EncodedContractProblem, timeoutMs: number): string {
   if (answer.status === 'error')
     return `the solver rejected the query (${answer.reason ?? 'no reason given'})`;
   const reason = answer.reason ?? 'unknown';
-  const hint = problem.nonlinear ? ' (the code or contract uses nonlinear arithmetic)' : '';
-  if (/timeout|canceled|cancelled/.test(reason)) return `solver timeout: ${reason}${hint}`;
+  const hints = [
+    ...(problem.nonlinear ? ['the code or contract uses nonlinear arithmetic'] : []),
+    ...(problem.strings ? ['string reasoning'] : []),
+  ];
+  const hint = hints.length > 0 ? ` (${hints.join('; ')})` : '';
+  if (/timeout|canceled|cancelled/.test(reason)) return `solver timeout after ${timeoutMs} ms${hint}`;
   return `the solver answered unknown: ${reason}${hint}`;
 }
 

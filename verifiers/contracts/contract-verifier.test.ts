@@ -108,7 +108,7 @@ describe('contracts verifier', () => {
     const quick = createContractVerifier({ sandbox, solver, solverTimeoutMs: 300 });
     const verdict = await quick.verify(candidate(code), fermat);
     expect(verdict.status).toBe('skipped');
-    expect(verdict.contract?.reason).toMatch(/solver timeout.*nonlinear/);
+    expect(verdict.contract?.reason).toMatch(/solver timeout after 300 ms.*nonlinear/);
   });
 
   it('skips when neither the task nor the code has a contract', async () => {

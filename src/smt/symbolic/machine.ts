@@ -669,6 +669,41 @@ export class Machine {
     return out;
   }
 
+  /**
+   * A sorted copy, built by a compare-exchange network over the slots (a permutation by
+   * construction): slots past the length sort last, the rest by value.
+   */
+  sortList(value: Value, node: Node, options: { descending: boolean }): ListValue {
+    const list = this.materialise(value, node);
+    const elem = list.elem ?? 'int';
+    if (elem === 'bool') throw new UnsupportedConstruct('sorting', node, 'a list of booleans');
+    let slots = list.items.map((item, index) => ({
+      value: item as Value,
+      valid: app('<', `${index}`, list.len),
+    }));
+    for (let pass = 0; pass < slots.length; pass++) {
+      for (let index = 0; index + 1 < slots.length - pass; index++) {
+        const a = slots[index]!;
+        const b = slots[index + 1]!;
+        const outOfOrder = this.compare(options.descending ? '<' : '>', a.value, b.value, node);
+        const swap = this.builder.share(
+          'Bool',
+          or(and(not(a.valid), b.valid), and(a.valid, b.valid, outOfOrder)),
+        );
+        slots = [...slots];
+        slots[index] = {
+          value: this.merge(swap, b.value, a.value),
+          valid: this.builder.share('Bool', ite(swap, b.valid, a.valid)),
+        };
+        slots[index + 1] = {
+          value: this.merge(swap, a.value, b.value),
+          valid: this.builder.share('Bool', ite(swap, a.valid, b.valid)),
+        };
+      }
+    }
+    return { kind: 'list', elem, len: list.len, items: slots.map((slot) => slot.value as ScalarValue) };
+  }
+
   /** `sum`, `min`, `max` over a list. */
   fold(kind: 'sum' | 'min' | 'max', value: Value, node: Node, violates: string): Value {
     const list = this.materialise(value, node);

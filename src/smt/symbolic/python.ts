@@ -516,7 +516,21 @@ export class PythonExecutor implements LanguageExecutor {
       if (callee.type !== 'identifier') throw new UnsupportedConstruct('call', node, excerpt(node));
       return this.#aggregate(callee.text, argumentsNode, node);
     }
-    const argumentNodes = argumentsNode.namedChildren.filter((child): child is Node => child !== null);
+    let argumentNodes = argumentsNode.namedChildren.filter((child): child is Node => child !== null);
+    // sorted(xs, reverse=True) is the one keyword argument modelled.
+    let descending = false;
+    if (callee.type === 'identifier' && callee.text === 'sorted') {
+      argumentNodes = argumentNodes.filter((child) => {
+        if (child.type !== 'keyword_argument' || child.childForFieldName('name')?.text !== 'reverse')
+          return true;
+        const flag = this.evaluate(child.childForFieldName('value')!);
+        if (flag.kind !== 'bool' || (flag.term !== TRUE && flag.term !== FALSE)) {
+          throw new UnsupportedConstruct('sorted(reverse=...)', child, 'only a literal True or False');
+        }
+        descending = flag.term === TRUE;
+        return false;
+      });
+    }
     if (argumentNodes.some((child) => child.type === 'keyword_argument' || child.type.includes('splat'))) {
       throw new UnsupportedConstruct('keyword or starred arguments', node, excerpt(node));
     }
@@ -575,6 +589,8 @@ export class PythonExecutor implements LanguageExecutor {
         return m.materialise(one(), node);
       case 'reversed':
         return m.reversed(m.materialise(one(), node), node);
+      case 'sorted':
+        return m.sortList(one(), node, { descending });
       case 'enumerate': {
         const iterable = one();
         const iteration = m.iterate(iterable, node);
@@ -616,6 +632,13 @@ export class PythonExecutor implements LanguageExecutor {
     const m = this.#machine;
     const receiverNode = callee.childForFieldName('object')!;
     const method = callee.childForFieldName('attribute')!.text;
+    if (method === 'sort') {
+      if (receiverNode.type !== 'identifier' || argumentNodes.length > 0) {
+        throw new UnsupportedConstruct('.sort()', node, 'only xs.sort() on a name, without arguments');
+      }
+      m.assign(receiverNode.text, m.sortList(this.#mutable(receiverNode), node, { descending: false }));
+      return NONE;
+    }
     if (method === 'append' || method === 'pop') {
       if (receiverNode.type !== 'identifier')
         throw new UnsupportedConstruct(`.${method}()`, node, 'on an expression');

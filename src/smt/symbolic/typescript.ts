@@ -618,6 +618,17 @@ export class TypeScriptExecutor implements LanguageExecutor {
       m.assign(objectNode.text, { ...list, len: m.builder.share('Int', app('-', list.len, '1')) });
       return last;
     }
+    if (method === 'sort') {
+      const receiver = this.evaluate(objectNode);
+      const sorted = m.sortList(receiver, node, {
+        descending: this.#sortOrder(receiver, argumentNodes[0], node),
+      });
+      if (objectNode.type === 'identifier') {
+        this.#mutable(objectNode);
+        m.assign(objectNode.text, sorted);
+      }
+      return sorted;
+    }
     if (method === 'reverse') {
       const receiver = this.evaluate(objectNode);
       const reversed = m.reversed(receiver, node);
@@ -631,6 +642,37 @@ export class TypeScriptExecutor implements LanguageExecutor {
     if (receiver.kind === 'list') return this.#arrayMethod(receiver, method, argumentNodes, node);
     if (receiver.kind === 'str') return this.#stringMethod(receiver, method, argumentNodes, node);
     throw new UnsupportedConstruct(`method .${method}()`, node, `on a ${receiver.kind}`);
+  }
+
+  /**
+   * The order a `.sort()` comparator states: `(a, b) => a - b` ascending, `(a, b) => b - a`
+   * descending; no comparator sorts strings ascending (numbers would sort as text).
+   */
+  #sortOrder(receiver: Value, comparator: Node | undefined, node: Node): boolean {
+    if (!comparator) {
+      if (receiver.kind === 'list' && receiver.elem === 'str') return false;
+      throw new UnsupportedConstruct('.sort()', node, 'without a comparator numbers sort as text');
+    }
+    const arrow = unwrap(comparator);
+    const names =
+      arrow.type === 'arrow_function' ? this.parameters(arrow).map((parameter) => parameter.name) : [];
+    const body = arrow.childForFieldName('body');
+    const expression = body?.type === 'statement_block' ? undefined : body && unwrap(body);
+    if (
+      names.length === 2 &&
+      expression?.type === 'binary_expression' &&
+      expression.childForFieldName('operator')?.text === '-'
+    ) {
+      const left = expression.childForFieldName('left')?.text;
+      const right = expression.childForFieldName('right')?.text;
+      if (left === names[0] && right === names[1]) return false;
+      if (left === names[1] && right === names[0]) return true;
+    }
+    throw new UnsupportedConstruct(
+      '.sort() comparator',
+      comparator,
+      'only (a, b) => a - b or (a, b) => b - a',
+    );
   }
 
   #math(method: string, argumentNodes: Node[], node: Node): Value {
