@@ -358,7 +358,11 @@ export class Machine {
     const q = b.share('Int', app('div', left, right));
     const r = b.share('Int', app('mod', left, right));
     const inexact = not(eq(r, '0'));
+    // A positive literal divisor (the common `% 2`, `// 10`): floor and Euclid agree, and
+    // truncation only differs for a negative dividend.
+    const positive = /^\d+$/.test(right) && right !== '0';
     if (semantics === 'floor') {
+      if (positive) return { quotient: q, remainder: r };
       const fix = b.share('Bool', and(app('<', right, '0'), inexact));
       return {
         quotient: b.share('Int', ite(fix, app('-', q, '1'), q)),
@@ -366,9 +370,10 @@ export class Machine {
       };
     }
     const fix = b.share('Bool', and(app('<', left, '0'), inexact));
-    const absRight = ite(app('<', right, '0'), app('-', right), right);
+    const absRight = positive ? right : ite(app('<', right, '0'), app('-', right), right);
+    const step = positive ? app('+', q, '1') : ite(app('>', right, '0'), app('+', q, '1'), app('-', q, '1'));
     return {
-      quotient: b.share('Int', ite(fix, ite(app('>', right, '0'), app('+', q, '1'), app('-', q, '1')), q)),
+      quotient: b.share('Int', ite(fix, step, q)),
       remainder: b.share('Int', ite(fix, app('-', r, absRight), r)),
     };
   }
