@@ -12,6 +12,7 @@ import { RepairAgent } from '../agents/repair/index.js';
 import { createWeightedReward } from '../reward/index.js';
 import { createDockerSandbox, type DockerSandboxOptions } from '../sandbox/docker/index.js';
 import { createProcessSandbox, type ProcessSandboxOptions } from '../sandbox/process/index.js';
+import { tfjsProvider } from '../training/generate/tfjs-language-model.js';
 import { createContractVerifier } from '../verifiers/contracts/index.js';
 import { createLicenseVerifier } from '../verifiers/license/index.js';
 import { createQualityVerifier } from '../verifiers/quality/index.js';
@@ -92,10 +93,17 @@ export interface Runtime {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
+/** Adds the in-process `tfjs:CHECKPOINT_DIR` provider (from training/) unless the caller replaced it. */
+export function withTfjsProvider(options: ResolveOptions = {}): ResolveOptions {
+  return { ...options, providers: { tfjs: tfjsProvider, ...options.providers } };
+}
+
 /** Builds the runtime; nothing starts until the first candidate needs it. */
 export function createRuntime(config: RuntimeConfig = {}): Runtime {
   const model =
-    typeof config.model === 'string' ? resolveModel(config.model, config.modelOptions) : config.model;
+    typeof config.model === 'string'
+      ? resolveModel(config.model, withTfjsProvider(config.modelOptions))
+      : config.model;
   const ownsSandbox = typeof config.sandbox !== 'object';
   const sandbox =
     typeof config.sandbox === 'object' ? config.sandbox : resolveSandbox(config.sandbox ?? 'process', config);
