@@ -4,11 +4,15 @@
  * on stdout) and exits 2 on bad input, 1 on a failed run or check.
  */
 import { Command, CommanderError } from 'commander';
+import { RETRIEVAL_MODES } from '../../rag/hybrid-retriever.js';
 import { LANGUAGES, MODES, NsgenError } from '../core/index.js';
 import { DATASETS } from '../eval/index.js';
 import { SANDBOXES } from '../index.js';
 import { evalCommand } from './commands/eval.js';
 import { execCommand } from './commands/exec.js';
+import { indexCommand } from './commands/index.js';
+import { repoMapCommand } from './commands/repomap.js';
+import { searchCommand } from './commands/search.js';
 import { verifyCommand } from './commands/verify.js';
 import { EXIT_BAD_INPUT, reportError } from './output.js';
 import { choiceOption, integerOption, kListOption } from './parse-options.js';
@@ -70,6 +74,51 @@ program
   .option('--timeout-ms <n>', 'wall-clock limit of the test run', integerOption(1))
   .option('--json', 'print the verdicts as JSON on stdout')
   .action((options) => verifyCommand(options));
+
+program
+  .command('index')
+  .description('index a repository for retrieval (updates an existing index incrementally)')
+  .argument('<dir>', 'the repository')
+  .requiredOption('--out <dir>', 'the index folder')
+  .option(
+    '--graph <url>',
+    'a Neo4j for the code graph: neo4j://[user:password@]host:port (or NEO4J_PASSWORD)',
+  )
+  .option(
+    '--vectors <kind>',
+    'auto | flat | faiss-flat | faiss-ivf | faiss-hnsw',
+    choiceOption(['auto', 'flat', 'faiss-flat', 'faiss-ivf', 'faiss-hnsw'] as const),
+    'auto',
+  )
+  .option('--embedder <spec>', 'hashed[:DIM] | openai:MODEL@BASE_URL#DIM', 'hashed')
+  .option('--json', 'print the report as JSON on stdout')
+  .action((dir: string, options) => indexCommand(dir, options));
+
+program
+  .command('search')
+  .description('search an index: one QUERY, or --queries FILE.jsonl')
+  .argument('[query]', 'what to look for')
+  .requiredOption('--index <dir>', 'the index folder (nsgen index)')
+  .option('--k <n>', 'results per query', integerOption(1), 10)
+  .option(
+    '--mode <mode>',
+    `one of ${RETRIEVAL_MODES.join(', ')}`,
+    choiceOption(RETRIEVAL_MODES),
+    'hybrid-graph',
+  )
+  .option('--queries <file>', 'JSONL with "id" and "query" per line')
+  .option('--graph <url>', 'expand along this Neo4j graph instead of the in-memory one')
+  .option('--json', 'print JSON: the results, or one line per query with --queries')
+  .action((query: string | undefined, options) => searchCommand(query, options));
+
+program
+  .command('repomap')
+  .description("a map of a repository's most used symbols within a token budget")
+  .argument('<dir>', 'the repository')
+  .option('--tokens <n>', 'token budget', integerOption(1), 1024)
+  .option('--focus <paths...>', 'files the map centres on (personalised PageRank)')
+  .option('--json', 'print the map as JSON on stdout')
+  .action((dir: string, options) => repoMapCommand(dir, options));
 
 const json = process.argv.includes('--json');
 try {
