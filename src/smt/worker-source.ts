@@ -17,22 +17,16 @@ async function main() {
   if (workerData.memoryMaxMb) api.setParam('memory_max_size', String(workerData.memoryMaxMb));
   // A fresh context per query: a long-lived one carries solver state from query to query
   // (measured: the same string query took 0.2 s or 2.6 s depending on what ran before).
-  // Contexts are never freed in this build, so the pool retires a worker after a number
-  // of queries; collecting after each query keeps the JavaScript side small meanwhile.
-  require('node:v8').setFlagsFromString('--expose-gc');
-  const collect = require('node:vm').runInNewContext('gc');
+  // This build never frees a context (not even after a forced collection), so the pool
+  // retires a worker after a number of queries instead.
   // The first queries of a fresh worker pay for lazy setup (up to a second): pay it now.
   for (const script of workerData.warmUp) {
     await answer(new api.Context('nsgen'), { id: 0, script, timeoutMs: 5000, logic: '', read: [] }, false);
   }
-  collect();
   parentPort.postMessage({ ready: true });
   let queue = Promise.resolve();
   parentPort.on('message', (message) => {
-    queue = queue.then(async () => {
-      await answer(new api.Context('nsgen'), message, true);
-      collect();
-    });
+    queue = queue.then(() => answer(new api.Context('nsgen'), message, true));
   });
 }
 
