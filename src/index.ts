@@ -9,6 +9,8 @@
  */
 import { NeuralAgent } from '../agents/neural/index.js';
 import { RepairAgent } from '../agents/repair/index.js';
+import { SymbolicAgent, type SynthesisBudget } from '../agents/symbolic/index.js';
+import { createTaskRetriever, type TaskRetrieverOptions } from '../rag/task-retriever.js';
 import { createWeightedReward } from '../reward/index.js';
 import { createDockerSandbox, type DockerSandboxOptions } from '../sandbox/docker/index.js';
 import { createProcessSandbox, type ProcessSandboxOptions } from '../sandbox/process/index.js';
@@ -44,6 +46,7 @@ import {
   runTasks,
   VerificationPipeline,
 } from './orchestrator/index.js';
+import { createSolverPool } from './smt/index.js';
 
 export const SANDBOXES = ['process', 'docker'] as const;
 export type SandboxName = (typeof SANDBOXES)[number];
@@ -52,10 +55,10 @@ export const VERIFIER_NAMES = ['syntax', 'quality', 'security', 'license', 'test
 export type VerifierName = (typeof VERIFIER_NAMES)[number];
 
 /** Modes this build can run; the others are named in errors so users know they are missing. */
-export const SUPPORTED_MODES: readonly Mode[] = ['neural'];
+export const SUPPORTED_MODES: readonly Mode[] = ['neural', 'symbolic'];
 
 export interface RuntimeConfig {
-  /** A model spec (`replay:canonical`, `openai:MODEL@URL`, ...) or a LanguageModel. */
+  /** A model spec (`replay:canonical`, `openai:MODEL@URL`, ..., `none`) or a LanguageModel. */
   model?: string | LanguageModel;
   /** Provider options for model specs (API key, timeouts, retries, extra providers). */
   modelOptions?: ResolveOptions;
@@ -77,8 +80,15 @@ export interface RuntimeConfig {
   showTests?: boolean;
   temperature?: number;
   maxTokens?: number;
+  /**
+   * Retrieval for tasks with `context.repo`: the repository's most relevant code goes into
+   * the neural agent's prompt. `false` turns it off. @default on, 1500 tokens
+   */
+  retrieval?: TaskRetrieverOptions | false;
   /** Called with warnings (model settings ignored, wrong-language answers, ...). */
   onWarning?: (warning: string, task?: Task) => void;
+  /** Limits of the symbolic synthesizer per task. @default 10 s, programs up to size 24 */
+  synthesis?: SynthesisBudget;
 }
 
 export interface Runtime {
@@ -100,15 +110,20 @@ export function withTfjsProvider(options: ResolveOptions = {}): ResolveOptions {
 
 /** Builds the runtime; nothing starts until the first candidate needs it. */
 export function createRuntime(config: RuntimeConfig = {}): Runtime {
+  // `none` is the model of a symbolic run: no language model at all.
   const model =
     typeof config.model === 'string'
-      ? resolveModel(config.model, withTfjsProvider(config.modelOptions))
+      ? config.model === 'none'
+        ? undefined
+        : resolveModel(config.model, withTfjsProvider(config.modelOptions))
       : config.model;
   const ownsSandbox = typeof config.sandbox !== 'object';
   const sandbox =
     typeof config.sandbox === 'object' ? config.sandbox : resolveSandbox(config.sandbox ?? 'process', config);
   const names = new Set(config.verifiers ?? VERIFIER_NAMES);
-  const contracts = names.has('contracts') ? createContractVerifier({ sandbox }) : undefined;
+  // One Z3 pool for the contract verifier and the synthesizer's constant solving.
+  const solver = createSolverPool();
+  const contracts = names.has('contracts') ? createContractVerifier({ sandbox, solver }) : undefined;
   const verifiers: Verifier[] = [];
   if (names.has('syntax')) verifiers.push(createSyntaxVerifier());
   if (names.has('quality')) verifiers.push(createQualityVerifier());
@@ -133,13 +148,25 @@ export function createRuntime(config: RuntimeConfig = {}): Runtime {
   };
   const agents: Agents = {};
   if (model) {
-    agents.neural = new NeuralAgent({ model, ...sampling });
+    agents.neural = new NeuralAgent({
+      model,
+      ...sampling,
+      ...(config.retrieval !== false ? { retriever: createTaskRetriever(config.retrieval ?? {}) } : {}),
+    });
     // A replay model can only give back what was recorded: repairing needs a live model.
     if (model.provider !== 'replay') agents.repair = new RepairAgent({ model, ...sampling });
   }
+  agents.symbolic = new SymbolicAgent({
+    solver,
+    ...(config.synthesis ? { budget: config.synthesis } : {}),
+    ...(contracts
+      ? { checkContract: ({ task, code }, options) => contracts.check({ code }, task, options) }
+      : {}),
+  });
 
   const close = async (): Promise<void> => {
     await contracts?.close();
+    await solver.close();
     if (ownsSandbox) await sandbox.close();
   };
   return {
@@ -256,8 +283,8 @@ export interface EvaluateOptions extends RunManyOptions {
   dataset: string;
   /** The dataset file; the bundled copy by default (required for `tasks`). */
   dataFile?: string;
-  /** The model spec (required). */
-  model: string;
+  /** The model spec; required except in symbolic mode (`none` there). */
+  model?: string;
   /** k values of pass@k. @default [1] */
   k?: readonly number[];
   /** Folder for the journal and the reports. */
@@ -279,8 +306,10 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
   const runtime = options.runtime ?? createRuntime(options);
   try {
     const model = runtime.model;
-    if (!model) throw new NsgenError('INVALID_ARGUMENT', 'evaluate needs a model spec (--model)');
-    if (model.provider === 'replay') {
+    if (!model && settings.mode !== 'symbolic') {
+      throw new NsgenError('INVALID_ARGUMENT', 'evaluate needs a model spec (--model)');
+    }
+    if (model?.provider === 'replay') {
       const missing = await tasksWithoutReplaySamples(model, tasks);
       if (missing.length === tasks.length) {
         throw new NsgenError(
@@ -298,14 +327,14 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
     const k = options.k ?? [1];
     return await runEvaluation(tasks, runtime, {
       ...settings,
-      ...(model.provider === 'replay' ? { repairRounds: 0 } : {}),
+      ...(model?.provider === 'replay' ? { repairRounds: 0 } : {}),
       dataset: options.dataset,
-      model: model.spec,
+      model: model?.spec ?? 'none',
       k,
       settings: {
         dataset: options.dataset,
         dataFile: options.dataFile ?? null,
-        model: model.spec,
+        model: model?.spec ?? 'none',
         mode: settings.mode,
         samples: settings.samples ?? null,
         repairRounds: settings.repairRounds,

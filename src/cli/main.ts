@@ -24,7 +24,10 @@ const program = new Command('nsgen')
 
 function addRunOptions(command: Command): Command {
   return command
-    .requiredOption('--model <spec>', 'replay:canonical | replay:PATH.jsonl | openai:MODEL@BASE_URL')
+    .option(
+      '--model <spec>',
+      'replay:canonical | replay:PATH.jsonl | openai:MODEL@BASE_URL | none (symbolic mode)',
+    )
     .option('--mode <mode>', `one of ${MODES.join(', ')}`, choiceOption(MODES), 'neural')
     .option('--samples <n>', 'candidates sampled per task (replay: every recorded sample)', integerOption(1))
     .option('--k <list>', 'k values of pass@k, e.g. 1,10', kListOption, [1])

@@ -85,6 +85,8 @@ export interface Candidate {
   origin: CandidateOrigin;
   /** Tokens the model spent on this candidate, when known. */
   usage?: TokenUsage;
+  /** What the producing agent knows about it, serialisable (the symbolic agent: its program and renderings). */
+  metadata?: Record<string, unknown>;
 }
 
 export type VerdictStatus = 'pass' | 'fail' | 'error' | 'skipped';

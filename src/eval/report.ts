@@ -87,6 +87,10 @@ export interface ReportTask {
   error: ErrorInfo | null;
   tokens: TokenUsage;
   samples: ReportSample[];
+  /** Symbolic mode: the selected program as SyGuS `(define-fun …)` text. */
+  program?: string;
+  /** Symbolic mode: the selected program rendered in Python and TypeScript. */
+  renderings?: { python: string; typescript: string };
 }
 
 /** Percentiles by the nearest-rank method, in milliseconds. */
@@ -256,6 +260,18 @@ function taskReport(episode: Episode): ReportTask {
     error: episode.error ? { code: episode.error.code, message: episode.error.message } : null,
     tokens: { promptTokens: episode.tokens.promptTokens, completionTokens: episode.tokens.completionTokens },
     samples,
+    ...synthesized(episode),
+  };
+}
+
+/** The program and renderings the symbolic agent put on the selected candidate. */
+function synthesized(episode: Episode): Pick<ReportTask, 'program' | 'renderings'> {
+  const selected = episode.candidates.find((scored) => scored.candidate.id === episode.selectedId);
+  const metadata = selected?.candidate.metadata;
+  const renderings = metadata?.renderings as ReportTask['renderings'] | undefined;
+  return {
+    ...(typeof metadata?.program === 'string' ? { program: metadata.program } : {}),
+    ...(renderings ? { renderings: { python: renderings.python, typescript: renderings.typescript } } : {}),
   };
 }
 

@@ -7,7 +7,8 @@ import { ProgressBar } from '../progress.js';
 export interface EvalCommandOptions {
   dataset: string;
   dataFile?: string;
-  model: string;
+  /** Optional in symbolic mode (no model), required otherwise. */
+  model?: string;
   mode: 'neural' | 'symbolic' | 'hybrid' | 'adaptive';
   samples?: number;
   k: number[];
@@ -29,6 +30,9 @@ export async function evalCommand(options: EvalCommandOptions): Promise<void> {
     );
   }
   assertSandboxName(options.sandbox);
+  if (options.model === undefined && options.mode !== 'symbolic') {
+    throw new NsgenError('INVALID_ARGUMENT', `--model is required in ${options.mode} mode`);
+  }
   const out =
     options.out ?? join('runs', `${options.dataset}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   const progress = new ProgressBar({ stream: process.stderr, label: options.dataset });
@@ -36,7 +40,7 @@ export async function evalCommand(options: EvalCommandOptions): Promise<void> {
   const result = await evaluate({
     dataset: options.dataset,
     ...(options.dataFile ? { dataFile: options.dataFile } : {}),
-    model: options.model,
+    model: options.model ?? 'none',
     mode: options.mode,
     ...(options.samples !== undefined ? { samples: options.samples } : {}),
     k: options.k,

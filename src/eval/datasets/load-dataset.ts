@@ -6,6 +6,7 @@ import { parseHumanEvalTs } from './humaneval-ts.js';
 import { parseMbpp } from './mbpp.js';
 import { DATASETS, type DatasetName } from './metadata.js';
 import { readUtf8File } from './read-text-file.js';
+import { loadSygus } from './sygus.js';
 
 export interface LoadDatasetOptions {
   /** One of `DATASETS`. */
@@ -28,6 +29,7 @@ const BUNDLED_FILES: Record<Exclude<DatasetName, 'tasks'>, string> = {
   mbpp: 'data/mbpp/mbpp-dev.jsonl',
   'humaneval-js': 'data/humaneval-js/humaneval_js.jsonl',
   'humaneval-ts': 'data/humaneval-ts/HumanEval_typescript_v1.jsonl',
+  sygus: 'data/sygus-pbe',
 };
 
 export function isDatasetName(name: string): name is DatasetName {
@@ -58,6 +60,8 @@ export async function loadDataset(options: LoadDatasetOptions): Promise<Task[]> 
     return parseTaskFile(await readUtf8File(options.file), options.file);
   }
   const file = options.file ?? bundledDatasetFile(name);
+  // A SyGuS dataset is a .sl file or a folder of them.
+  if (name === 'sygus') return loadSygus(file);
   const text = await readUtf8File(file);
   switch (name) {
     case 'humaneval':

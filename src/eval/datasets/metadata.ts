@@ -1,5 +1,5 @@
 /** The benchmark datasets nsgen loads directly. */
-export const DATASETS = ['humaneval', 'mbpp', 'humaneval-js', 'humaneval-ts', 'tasks'] as const;
+export const DATASETS = ['humaneval', 'mbpp', 'humaneval-js', 'humaneval-ts', 'sygus', 'tasks'] as const;
 export type DatasetName = (typeof DATASETS)[number];
 
 /**
