@@ -11,6 +11,7 @@ export * from './graph/repo-map.js';
 export * from './hybrid-retriever.js';
 export * from './keyword/bm25-index.js';
 export * from './repository-index.js';
+export * from './task-retriever.js';
 export * from './text/code-tokens.js';
 export * from './vector/faiss-binding.js';
 export * from './vector/faiss-vector-index.js';
