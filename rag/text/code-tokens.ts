@@ -17,20 +17,21 @@ const SUB_WORD = /[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+/g;
 
 /** Strips the commonest English inflections; short words stay as they are. */
 export function stem(word: string): string {
+  const stemmed = stripSuffix(word);
+  // A final e goes too, so that parse, parses, parsed and parsing all meet at `pars`.
+  return stemmed.length > 4 && stemmed.endsWith('e') ? stemmed.slice(0, -1) : stemmed;
+}
+
+function stripSuffix(word: string): string {
   if (word.length <= 4) return word;
-  for (const [suffix, keep] of [
-    ['ies', 'y'],
-    ['ing', ''],
-    ['ed', ''],
-    ['es', ''],
-    ['s', ''],
-    ['ly', ''],
-  ] as const) {
-    if (word.endsWith(suffix) && word.length - suffix.length >= 3) {
-      if (suffix === 's' && word.endsWith('ss')) return word;
-      return word.slice(0, word.length - suffix.length) + keep;
-    }
-  }
+  if (word.endsWith('ies')) return `${word.slice(0, -3)}y`;
+  // `es` is a suffix only after sibilants (classes, matches); `values` loses just the `s`.
+  if (/(ss|x|z|ch|sh)es$/.test(word)) return word.slice(0, -2);
+  if (word.endsWith('ing') && word.length >= 6) return word.slice(0, -3);
+  if (word.endsWith('ed') && word.length >= 5) return word.slice(0, -2);
+  if (word.endsWith('ly') && word.length >= 5) return word.slice(0, -2);
+  if (word.endsWith('s') && !word.endsWith('ss') && !word.endsWith('us') && !word.endsWith('is'))
+    return word.slice(0, -1);
   return word;
 }
 
