@@ -178,7 +178,7 @@ describe('chunking', () => {
       'pars',
     ]);
     expect(codeTerms('parseHTTPHeaders(read_file) returns the values')).toEqual([
-      'parse',
+      'pars',
       'http',
       'header',
       'read',
