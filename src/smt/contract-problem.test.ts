@@ -157,6 +157,13 @@ describe('Python semantics', () => {
     ).rejects.toThrow(/comparison.*between bool and int/);
   });
 
+  it('reads module-level constants', async () => {
+    const code =
+      'LIMIT = 10\nSMALL = [1, 2]\n\ndef cap(x: int) -> int:\n    return min(x, LIMIT + len(SMALL))\n';
+    const outcome = await solve({ language: 'python', code, entry: 'cap', post: 'result <= 12' });
+    expect(outcome.status).toBe('unsat');
+  });
+
   it('inlines helpers and follows elif chains, while loops and early returns', async () => {
     const code = [
       'def step(n: int) -> int:',
@@ -255,6 +262,19 @@ describe('TypeScript semantics', () => {
     const real = await solve({ language: 'typescript', code, entry: 'half', post: 'result * 2 === a' });
     expect(real.status).toBe('unsat');
     expect(real.problem.inputs[0]!.shape).toEqual({ kind: 'real' });
+  });
+
+  it('reads module-level constants', async () => {
+    const code =
+      'const LIMIT = 10;\nexport function cap(x: number): number {\n  return Math.min(x, LIMIT);\n}';
+    const outcome = await solve({
+      language: 'typescript',
+      code,
+      entry: 'cap',
+      signature: { params: [{ name: 'x', type: 'int' }], returns: 'int' },
+      post: 'result <= 10',
+    });
+    expect(outcome.status).toBe('unsat');
   });
 
   it('scopes let and const to their block', async () => {

@@ -136,6 +136,7 @@ export function encodeContractProblem(input: ContractProblemInput): EncodedContr
     );
   }
 
+  executor.initialiseModule();
   const declared = executor.parameters(definition);
   const parameters = declared.map((parameter, position) => {
     const typeText = input.signature?.params[position]?.type ?? parameter.type;

@@ -87,7 +87,10 @@ export function findFunction(root: Node, name: string, language: Language): Node
     if (declaration?.type === 'lexical_declaration' || declaration?.type === 'variable_declaration') {
       for (const declarator of declaration.namedChildren) {
         const value = declarator?.childForFieldName('value');
-        if (declarator?.childForFieldName('name')?.text === name && value?.type === 'arrow_function')
+        if (
+          declarator?.childForFieldName('name')?.text === name &&
+          (value?.type === 'arrow_function' || value?.type === 'function_expression')
+        )
           return value;
       }
     }

@@ -13,6 +13,11 @@ export interface LanguageExecutor {
   evaluate(node: Node): Value;
   /** Truthiness of a value as a Bool term. */
   truthy(value: Value, node: Node): Term;
+  /**
+   * Evaluates module-level constants (`LIMIT = 10`, `const LIMIT = 10;`) into the machine's
+   * globals; a constant outside the subset is left undefined (reading it answers unknown).
+   */
+  initialiseModule(): void;
   /** Parameter names and declared types of a function. */
   parameters(definition: Node): { name: string; type: string | undefined }[];
 }

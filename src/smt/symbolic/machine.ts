@@ -92,6 +92,8 @@ export class Machine {
   readonly boundHits: Term[] = [];
   readonly path: Term[] = [];
   readonly frames: Frame[] = [];
+  /** Module-level constants (read-only from functions), by name. */
+  readonly globals = new Map<string, Value>();
   /** Set when some loop was unrolled (the answer holds up to the bounds unless shown complete). */
   unrolled = false;
   /** Set when a product or a division has no literal operand (the solver needs nonlinear arithmetic). */
@@ -157,7 +159,7 @@ export class Machine {
   }
 
   lookup(name: string, node: Node): Value {
-    const value = this.frame.env.get(name);
+    const value = this.frame.env.get(name) ?? this.globals.get(name);
     if (!value) throw new UnsupportedConstruct('name', node, `"${name}" is not defined here`);
     const defined = this.frame.definedWhen.get(name);
     if (defined !== undefined) {

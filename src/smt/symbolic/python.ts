@@ -28,8 +28,11 @@ export class PythonExecutor implements LanguageExecutor {
   readonly functions = new Map<string, Node>();
   readonly #machine: Machine;
 
+  readonly #program: Node;
+
   constructor(options: { machine: Machine; program: Node }) {
     this.#machine = options.machine;
+    this.#program = options.program;
     for (const child of options.program.namedChildren) {
       const definition =
         child?.type === 'decorated_definition' ? child.childForFieldName('definition') : child;
@@ -37,6 +40,28 @@ export class PythonExecutor implements LanguageExecutor {
         const name = definition.childForFieldName('name')?.text;
         if (name) this.functions.set(name, definition);
       }
+    }
+  }
+
+  initialiseModule(): void {
+    const m = this.#machine;
+    m.pushFrame('<module>', new Map());
+    try {
+      for (const statement of this.#program.namedChildren) {
+        const assignment =
+          statement?.type === 'expression_statement' ? statement.namedChildren[0] : undefined;
+        const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : undefined;
+        const right = assignment?.childForFieldName('right');
+        if (left?.type !== 'identifier' || !right) continue;
+        try {
+          m.globals.set(left.text, this.evaluate(right));
+        } catch (error) {
+          if (!(error instanceof UnsupportedConstruct)) throw error;
+          m.globals.delete(left.text);
+        }
+      }
+    } finally {
+      m.popFrame();
     }
   }
 
@@ -234,6 +259,9 @@ export class PythonExecutor implements LanguageExecutor {
 
   #mutable(holder: Node): ListValue {
     const m = this.#machine;
+    if (!m.frame.env.has(holder.text) && m.globals.has(holder.text)) {
+      throw new UnsupportedConstruct('mutation of a module-level list', holder, holder.text);
+    }
     const list = m.lookup(holder.text, holder);
     if (list.kind !== 'list') throw new UnsupportedConstruct('mutation', holder, `of a ${list.kind}`);
     if (m.frame.shared.has(holder.text)) {

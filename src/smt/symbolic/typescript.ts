@@ -54,8 +54,11 @@ export class TypeScriptExecutor implements LanguageExecutor {
   /** Per callback frame: outer names it sees but may not assign (the assignment would be lost). */
   readonly #captured = new WeakMap<Frame, Set<string>>();
 
+  readonly #program: Node;
+
   constructor(options: { machine: Machine; program: Node }) {
     this.#machine = options.machine;
+    this.#program = options.program;
     for (const child of options.program.namedChildren) {
       const declaration = child?.type === 'export_statement' ? child.childForFieldName('declaration') : child;
       if (!declaration) continue;
@@ -74,6 +77,35 @@ export class TypeScriptExecutor implements LanguageExecutor {
           }
         }
       }
+    }
+  }
+
+  initialiseModule(): void {
+    const m = this.#machine;
+    m.pushFrame('<module>', new Map());
+    try {
+      for (const child of this.#program.namedChildren) {
+        const declaration =
+          child?.type === 'export_statement' ? child.childForFieldName('declaration') : child;
+        if (
+          declaration?.type !== 'lexical_declaration' ||
+          declaration.childForFieldName('kind')?.text !== 'const'
+        )
+          continue;
+        for (const declarator of declaration.namedChildren) {
+          const name = declarator?.childForFieldName('name');
+          const value = declarator?.childForFieldName('value');
+          if (name?.type !== 'identifier' || !value || this.functions.has(name.text)) continue;
+          try {
+            m.globals.set(name.text, this.evaluate(value));
+          } catch (error) {
+            if (!(error instanceof UnsupportedConstruct)) throw error;
+            m.globals.delete(name.text);
+          }
+        }
+      }
+    } finally {
+      m.popFrame();
     }
   }
 
@@ -390,6 +422,9 @@ export class TypeScriptExecutor implements LanguageExecutor {
 
   #mutable(holder: Node): ListValue {
     const m = this.#machine;
+    if (!m.frame.env.has(holder.text) && m.globals.has(holder.text)) {
+      throw new UnsupportedConstruct('mutation of a module-level list', holder, holder.text);
+    }
     const list = m.lookup(holder.text, holder);
     if (list.kind !== 'list') throw new UnsupportedConstruct('mutation', holder, `of a ${list.kind}`);
     if (m.frame.shared.has(holder.text)) {
