@@ -2,7 +2,7 @@ import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
+import { getLlama, LlamaLogLevel, type Token } from 'node-llama-cpp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decode } from '../generate/sampler.js';
 import { useBackend } from '../model/backend.js';
@@ -64,7 +64,7 @@ describe('GGUF export', () => {
         const theirs: number[] = [];
         let firstProbabilities: Map<number, number> | undefined;
         for await (const output of sequence.evaluateWithMetadata(
-          promptIds,
+          promptIds as Token[],
           { probabilities: true },
           { temperature: 0, yieldEogToken: true },
         )) {
