@@ -100,6 +100,7 @@ const SHARE_THRESHOLD = 48;
 export class ScriptBuilder {
   readonly #lines: string[] = [];
   readonly #names = new Set<string>();
+  readonly #shared = new Map<Term, string>();
   #counter = 0;
 
   /** Declares a fresh constant named after `hint` (sanitised, made unique). */
@@ -112,8 +113,12 @@ export class ScriptBuilder {
   /** Names a long term with `define-fun` so that later uses refer to it by name. */
   share(sort: Sort, term: Term): Term {
     if (term.length <= SHARE_THRESHOLD) return term;
+    // The same term built twice (say by the code and again by the contract) gets one name.
+    const known = this.#shared.get(term);
+    if (known) return known;
     const name = this.fresh('t');
     this.#lines.push(`(define-fun ${name} () ${sort} ${term})`);
+    this.#shared.set(term, name);
     return name;
   }
 
@@ -134,6 +139,7 @@ export class ScriptBuilder {
     const copy = new ScriptBuilder();
     copy.#lines.push(...this.#lines);
     for (const name of this.#names) copy.#names.add(name);
+    for (const [term, name] of this.#shared) copy.#shared.set(term, name);
     copy.#counter = this.#counter;
     return copy;
   }
