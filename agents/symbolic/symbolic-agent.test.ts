@@ -1,6 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isNsgenError, type Task } from '../../src/core/index.js';
-import { solve } from '../../src/index.js';
+import { evaluate as evaluateDataset, solve } from '../../src/index.js';
 import { createSolverPool } from '../../src/smt/index.js';
 import { evaluate, type Program } from './language.js';
 import { SymbolicAgent, type TaskSynthesis } from './symbolic-agent.js';
@@ -239,4 +242,38 @@ describe('bad input gives a clear result', () => {
     );
     expect(result.status).toBe('unsolved');
   });
+});
+
+describe('evaluation on SyGuS files', () => {
+  it('reports the program found as a define-fun beside its Python and TypeScript renderings', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nsgen-sygus-eval-'));
+    const file = join(dir, 'initial.sl');
+    writeFileSync(
+      file,
+      `(set-logic SLIA)
+(synth-fun f ((firstname String) (lastname String)) String
+  ((Start String (ntString))
+   (ntString String (firstname lastname " " "." (str.++ ntString ntString) (str.at ntString ntInt)))
+   (ntInt Int (0 1))))
+(declare-var firstname String)
+(declare-var lastname String)
+(constraint (= (f "Nancy" "FreeHafer") "Nancy F."))
+(constraint (= (f "Andrew" "Cencici") "Andrew C."))
+(check-synth)
+`,
+    );
+    const { report } = await evaluateDataset({
+      dataset: 'sygus',
+      dataFile: file,
+      mode: 'symbolic',
+      verifiers: ['syntax', 'tests'],
+    });
+    expect(report.solved).toBe(1);
+    const entry = report.perTask[0]!;
+    expect(entry.program).toBe(
+      '(define-fun f ((firstname String) (lastname String)) String (str.++ firstname (str.++ " " (str.++ (str.at lastname 0) "."))))',
+    );
+    expect(entry.renderings?.python).toContain('return firstname + " " + _char_at(lastname, 0) + "."');
+    expect(entry.renderings?.typescript).toContain('return firstname + " " + charAt(lastname, 0) + ".";');
+  }, 60_000);
 });
