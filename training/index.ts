@@ -4,6 +4,31 @@
  * `tfjs:CHECKPOINT_DIR` language model) and GGUF export.
  */
 
+export {
+  type BuildCorpusOptions,
+  buildCorpus,
+  type CorpusRecord,
+  type CorpusReport,
+  type Rejection,
+  SHARD_FORMATS,
+  type ShardFormat,
+} from './data/build.js';
+export {
+  type CollectedFile,
+  parseSourceSpec,
+  SOURCE_KINDS,
+  type SourceKind,
+  type SourceSpec,
+} from './data/collectors.js';
+export { contentHash, NearDuplicateIndex } from './data/dedup.js';
+export { DEFAULT_LICENSE_ALLOW_LIST, licenseAllowed, licenseFromText, validSpdx } from './data/license.js';
+export {
+  DEFAULT_QUALITY_LIMITS,
+  findSecrets,
+  type QualityLimits,
+  type RejectReason,
+} from './data/quality.js';
+export { GGUF_TYPES, type GgufType, writeGguf } from './export/gguf.js';
 export { type DecodeOptions, type DecodeResult, decode } from './generate/sampler.js';
 export { TfjsLanguageModel, type TfjsModelOptions, tfjsProvider } from './generate/tfjs-language-model.js';
 export { BACKENDS, type BackendName, parseBackend, useBackend } from './model/backend.js';
