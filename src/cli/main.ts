@@ -8,11 +8,15 @@ import { RETRIEVAL_MODES } from '../../rag/hybrid-retriever.js';
 import { LANGUAGES, MODES, NsgenError } from '../core/index.js';
 import { DATASETS } from '../eval/index.js';
 import { SANDBOXES } from '../index.js';
+import { registerDataCommand } from './commands/data.js';
 import { evalCommand } from './commands/eval.js';
 import { execCommand } from './commands/exec.js';
+import { registerExportCommand } from './commands/export.js';
+import { registerGenerateCommand } from './commands/generate.js';
 import { indexCommand } from './commands/index.js';
 import { repoMapCommand } from './commands/repomap.js';
 import { searchCommand } from './commands/search.js';
+import { registerTrainCommand } from './commands/train.js';
 import { verifyCommand } from './commands/verify.js';
 import { EXIT_BAD_INPUT, reportError } from './output.js';
 import { choiceOption, integerOption, kListOption } from './parse-options.js';
@@ -122,6 +126,11 @@ program
   .option('--focus <paths...>', 'files the map centres on (personalised PageRank)')
   .option('--json', 'print the map as JSON on stdout')
   .action((dir: string, options) => repoMapCommand(dir, options));
+
+registerDataCommand(program);
+registerTrainCommand(program);
+registerGenerateCommand(program);
+registerExportCommand(program);
 
 const json = process.argv.includes('--json');
 try {
