@@ -271,7 +271,7 @@ describe('evaluation on SyGuS files', () => {
     expect(report.solved).toBe(1);
     const entry = report.perTask[0]!;
     expect(entry.program).toBe(
-      '(define-fun f ((firstname String) (lastname String)) String (str.++ firstname (str.++ " " (str.++ (str.at lastname 0) "."))))',
+      '(define-fun f ((firstname String) (lastname String)) String (str.++ (str.++ (str.++ firstname " ") (str.at lastname 0)) "."))',
     );
     expect(entry.renderings?.python).toContain('return firstname + " " + _char_at(lastname, 0) + "."');
     expect(entry.renderings?.typescript).toContain('return firstname + " " + charAt(lastname, 0) + ".";');

@@ -4,6 +4,7 @@
  * subset with the examples that refute it (counterexample-guided over the example set).
  */
 import { type Bits, count, emptyBits, fullBits, or, setBit } from './bitset.js';
+import { concatenate } from './concatenate.js';
 import { accepts, BudgetExceeded, Enumerator } from './enumerate.js';
 import { evaluate, type Program, Undefined, type Value } from './language.js';
 import {
@@ -116,6 +117,11 @@ function search(
       return false;
     },
   });
+  const outputs = points.map((point) => point.expected);
+  const concatenation =
+    space.returns === 'String' &&
+    space.operators.some((op) => op.name === 'str.++') &&
+    outputs.every((output): output is string => typeof output === 'string');
   let emptyLevels = 0;
   let unifiedAt = -1;
   try {
@@ -138,6 +144,16 @@ function search(
           target,
           sort: space.returns,
           maxDepth: budget.maxTreeDepth,
+        });
+        if (found) break;
+      }
+      if (concatenation && enumerator.size >= 2) {
+        found = concatenate({
+          terms: enumerator.terms('String'),
+          outputs: outputs as string[],
+          maxPieces: 6,
+          maxStates: 5_000,
+          deadline,
         });
         if (found) break;
       }
