@@ -20,7 +20,7 @@ export interface SearchOptions extends CallOptions {
   candidates?: number;
   /** The RRF constant: larger flattens the contribution of top ranks. @default 60 */
   rrfK?: number;
-  /** How much a graph neighbour of a hit inherits of the hit's score. @default 0.25 */
+  /** How much a graph neighbour of a hit inherits of the hit's score. @default 0.1 */
   graphWeight?: number;
   /** Top fused hits whose neighbours are followed. @default 10 */
   expand?: number;
@@ -105,7 +105,7 @@ export class HybridRetriever {
   }
 
   async #expand(scores: Map<string, number>, options: SearchOptions): Promise<void> {
-    const weight = options.graphWeight ?? 0.25;
+    const weight = options.graphWeight ?? 0.1;
     const top = [...scores].sort((a, b) => b[1] - a[1]).slice(0, options.expand ?? 10);
     const boosts = new Map<string, number>();
     for (const [id, score] of top) {

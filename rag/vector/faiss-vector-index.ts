@@ -18,7 +18,7 @@ export interface FaissVectorIndexOptions {
   dimension: number;
   /** @default 'flat' */
   type?: FaissIndexType;
-  /** IVF lists; by default about 4·√n of the first batch. */
+  /** IVF lists; by default about 4·√n of the first batch (at most n/39: FAISS wants 39 points a list). */
   nlist?: number;
   /** IVF lists searched per query; by default nlist / 16, at least 16. */
   nprobe?: number;
@@ -193,7 +193,7 @@ export class FaissVectorIndex implements VectorIndex {
     if (this.#type === 'ivf') {
       const nlist =
         this.#options.nlist ??
-        Math.max(1, Math.min(4096, Math.round(4 * Math.sqrt(rows)), Math.floor(rows / 4)));
+        Math.max(1, Math.min(4096, Math.round(4 * Math.sqrt(rows)), Math.floor(rows / 39)));
       index = this.#call('create', () =>
         Index.fromFactory(this.dimension, `IVF${nlist},Flat`, METRIC_INNER_PRODUCT),
       );
