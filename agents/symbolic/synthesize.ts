@@ -106,7 +106,9 @@ function search(
     points,
     deadline,
     maxValues: budget.maxValues,
-    skip: (op) => conditionals && op.name === 'ite' && op.result === space.returns,
+    // Terms are conditional-free (the EUSolver split): unification builds the result's
+    // conditionals, and an `ite` inside a term multiplies the bank for little gain.
+    skip: (op) => op.name === 'ite' && (conditionals || op.result !== space.returns),
     onGoalTerm: (term, cover) => {
       if (count(cover) === points.length) {
         found = term.program;
