@@ -279,7 +279,7 @@ export class RepositoryIndex {
       return;
     }
     await this.#vectors?.delete(ids);
-    this.#bm25.delete(ids);
+    this.#bm25.delete(ids.map((id) => this.chunks.get(id)!));
     for (const id of ids) this.chunks.delete(id);
     for (const path of paths) this.#files.delete(path);
   }

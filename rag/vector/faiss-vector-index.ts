@@ -18,7 +18,7 @@ export interface FaissVectorIndexOptions {
   dimension: number;
   /** @default 'flat' */
   type?: FaissIndexType;
-  /** IVF lists; by default about 4·√n of the first batch (at most n/39: FAISS wants 39 points a list). */
+  /** IVF lists; by default about 4·√n of the first batch, at most 1024 and n/39 (FAISS wants 39 points a list). */
   nlist?: number;
   /** IVF lists searched per query; by default nlist / 16, at least 16. */
   nprobe?: number;
@@ -193,11 +193,13 @@ export class FaissVectorIndex implements VectorIndex {
     if (this.#type === 'ivf') {
       const nlist =
         this.#options.nlist ??
-        Math.max(1, Math.min(4096, Math.round(4 * Math.sqrt(rows)), Math.floor(rows / 39)));
+        Math.max(1, Math.min(1024, Math.round(4 * Math.sqrt(rows)), Math.floor(rows / 39)));
       index = this.#call('create', () =>
         Index.fromFactory(this.dimension, `IVF${nlist},Flat`, METRIC_INNER_PRODUCT),
       );
-      this.#call('train', () => index.train(firstBatch));
+      // k-means needs about 40 points a list; more only slows training down.
+      const sample = firstBatch.subarray(0, Math.min(rows, 40 * nlist) * this.dimension);
+      this.#call('train', () => index.train(sample));
       this.#nprobe ??= Math.min(nlist, Math.max(16, Math.round(nlist / 16)));
     } else {
       const description = this.#type === 'hnsw' ? 'IDMap,HNSW32' : 'IDMap,Flat';
