@@ -1,5 +1,9 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNsgenError } from '../../src/core/index.js';
+import { RepositoryIndex } from '../repository-index.js';
 import { describeGraphStoreContract } from './graph-store-contract.js';
 import { MemoryGraphStore } from './memory-graph-store.js';
 import { Neo4jGraphStore } from './neo4j-graph-store.js';
@@ -21,6 +25,34 @@ afterAll(async () => {
   await server?.stop();
 });
 describeGraphStoreContract({ name: 'neo4j', store: () => neo4jStore! });
+
+describe('a repository graph in Neo4j', () => {
+  it('holds the same code graph as the in-memory store', async () => {
+    const repo = await mkdtemp(join(tmpdir(), 'nsgen-neo4j-repo-'));
+    try {
+      await writeFile(
+        join(repo, 'a.py'),
+        'import os\n\nclass Base:\n    pass\n\nclass Child(Base):\n    def go(self):\n        return helper()\n\ndef helper():\n    return os.getcwd()\n',
+      );
+      await writeFile(join(repo, 'b.py'), 'from a import helper\n\ndef main():\n    helper()\n');
+      const inNeo4j = new RepositoryIndex({ graph: neo4jStore!, vectorIndex: 'flat' });
+      const inMemory = new RepositoryIndex({ vectorIndex: 'flat' });
+      await inNeo4j.update(repo);
+      await inMemory.update(repo);
+      const sorted = (graph: Awaited<ReturnType<MemoryGraphStore['snapshot']>>) => ({
+        nodes: graph.nodes.map((node) => JSON.stringify(node)).sort(),
+        edges: graph.edges.map((edge) => JSON.stringify(edge)).sort(),
+      });
+      const expected = sorted(await inMemory.graph.snapshot());
+      expect(sorted(await neo4jStore!.snapshot())).toEqual(expected);
+      expect(expected.edges).toContain(
+        JSON.stringify({ from: 'b.py#main@3', to: 'a.py#helper@10', kind: 'calls' }),
+      );
+    } finally {
+      await rm(repo, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('Neo4j bad input', () => {
   it('says the password was refused', async () => {

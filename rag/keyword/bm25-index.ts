@@ -27,12 +27,13 @@ export function keywordText(chunk: CodeChunk): Document {
 }
 
 /**
- * Query terms in more than this share of the documents are dropped from large indexes:
- * their BM25 weight is near zero, yet scoring their long posting lists is most of a
- * query's time.
+ * Query terms in more than this share of the documents are dropped from very large
+ * indexes: their BM25 weight is near zero, yet scoring their long posting lists is most of
+ * a query's time (7x faster at 100k chunks). It costs some accuracy (MRR@10 0.286 → 0.250
+ * on the stdlib benchmark at 15k chunks), so smaller indexes keep every term.
  */
 const COMMON_TERM_SHARE = 0.05;
-const PRUNE_ABOVE_DOCUMENTS = 5000;
+const PRUNE_ABOVE_DOCUMENTS = 50_000;
 
 export class Bm25Index {
   #search: MiniSearch<Document>;
