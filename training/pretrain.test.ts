@@ -1,7 +1,8 @@
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildCorpus } from './data/build.js';
 import { useBackend } from './model/backend.js';
 import { loadCheckpoint } from './model/checkpoint.js';
 import { modelConfig } from './model/config.js';
@@ -10,8 +11,8 @@ import { ByteBpeTokenizer } from './tokenizer/bpe.js';
 import { readDocuments, TokenStreamData, tokenStreams, unigramCrossEntropy } from './train/data.js';
 import { Trainer } from './train/trainer.js';
 
-// The corpus: nsgen's own core sources, which every checkout has.
-const CORE = join(import.meta.dirname, '..', 'src', 'core');
+// The corpus: installed npm packages (pinned by the lock file), through the data engine.
+const NODE_MODULES = join(import.meta.dirname, '..', 'node_modules');
 
 describe('pretraining a toy model on wasm', () => {
   let tokenizer: ByteBpeTokenizer;
@@ -20,13 +21,18 @@ describe('pretraining a toy model on wasm', () => {
 
   beforeAll(async () => {
     await useBackend('wasm');
-    const files = (await readdir(CORE))
-      .filter((name) => name.endsWith('.ts'))
-      .map((name) => join(CORE, name));
-    const documents = await readDocuments(files);
+    out = await mkdtemp(join(tmpdir(), 'nsgen-pretrain-'));
+    const report = await buildCorpus({
+      sources: [{ kind: 'npm', path: NODE_MODULES }],
+      outDir: join(out, 'corpus'),
+      maxFiles: 40,
+      // Small, ordinary modules: a corpus of a few ten thousand tokens.
+      limits: { maxBytes: 8_000 },
+    });
+    expect(report.kept).toBe(40);
+    const documents = await readDocuments([join(out, 'corpus')]);
     tokenizer = ByteBpeTokenizer.train(documents, { vocabSize: 512 });
     streams = tokenStreams(tokenizer, documents);
-    out = await mkdtemp(join(tmpdir(), 'nsgen-pretrain-'));
   });
 
   it('falls well below the unigram baseline, and a resumed run continues the same loss curve', async () => {

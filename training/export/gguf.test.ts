@@ -2,8 +2,8 @@ import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { getLlama, LlamaLogLevel, type Token } from 'node-llama-cpp';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { getLlama, type Llama, LlamaLogLevel, type Token } from 'node-llama-cpp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decode } from '../generate/sampler.js';
 import { useBackend } from '../model/backend.js';
 import { modelConfig } from '../model/config.js';
@@ -20,6 +20,7 @@ describe('GGUF export', () => {
   let model: LlamaModel;
   let tokenizer: ByteBpeTokenizer;
   let dir: string;
+  let llama: Llama | undefined;
 
   beforeAll(async () => {
     await useBackend('wasm');
@@ -30,16 +31,21 @@ describe('GGUF export', () => {
     tokenizer = ByteBpeTokenizer.train(documents, { vocabSize: 400 });
     const { train, evaluation } = tokenStreams(tokenizer, documents);
     // Two layers and a context of 64, so that RoPE at many positions and the layer stack are exercised.
-    const config = modelConfig('tiny', { vocabSize: tokenizer.vocabSize, ffnHidden: 96 });
+    const config = modelConfig('toy', { vocabSize: tokenizer.vocabSize, nLayers: 2, contextLength: 64 });
     model = LlamaModel.init(config, { seed: 5 });
     const trainer = Trainer.create(model, tokenizer, new TokenStreamData(train, evaluation, 64, 1), {
-      steps: 60,
+      steps: 40,
       batchSize: 4,
       learningRate: 1e-2,
       evalEvery: 1000,
     });
     await trainer.run();
     dir = await mkdtemp(join(tmpdir(), 'nsgen-gguf-'));
+    llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error });
+  });
+
+  afterAll(async () => {
+    await llama?.dispose();
   });
 
   it('converts to half precision like IEEE 754', () => {
@@ -52,9 +58,9 @@ describe('GGUF export', () => {
       const path = join(dir, `model-${type}.gguf`);
       await writeGguf(path, { config: model.config, weights: await model.readWeights(), tokenizer, type });
 
-      const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error });
-      const gguf = await llama.loadModel({ modelPath: path });
-      const context = await gguf.createContext({ contextSize: 64, batchSize: 64 });
+      const gguf = await (llama as Llama).loadModel({ modelPath: path });
+      // One thread: ggml's worker threads spin while they wait, which starves a shared 2-core machine.
+      const context = await gguf.createContext({ contextSize: 64, batchSize: 64, threads: 1 });
       try {
         const promptIds = tokenizer.encode(PROMPT);
         expect(gguf.tokenize(PROMPT)).toEqual(promptIds);
