@@ -80,7 +80,7 @@ export function searchSpaceOf(task: Task): TaskSpace {
 function literal(expr: SExpr): { sort: Sort; value: Value } | undefined {
   if (typeof expr === 'string') {
     if (expr.startsWith('"')) return { sort: 'String', value: expr.slice(1, -1).replace(/""/g, '"') };
-    if (/^[0-9]+$/.test(expr)) return { sort: 'Int', value: Number(expr) };
+    if (/^-?[0-9]+$/.test(expr)) return { sort: 'Int', value: Number(expr) };
     if (expr === 'true' || expr === 'false') return { sort: 'Bool', value: expr === 'true' };
     return undefined;
   }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isNsgenError, type Task } from '../../src/core/index.js';
+import { parseSygus } from '../../src/eval/datasets/sygus.js';
 import { evaluate as evaluateDataset, solve } from '../../src/index.js';
 import { createSolverPool } from '../../src/smt/index.js';
 import { evaluate, type Program } from './language.js';
@@ -276,4 +277,40 @@ describe('evaluation on SyGuS files', () => {
     expect(entry.renderings?.python).toContain('return firstname + " " + _char_at(lastname, 0) + "."');
     expect(entry.renderings?.typescript).toContain('return firstname + " " + charAt(lastname, 0) + ".";');
   }, 60_000);
+});
+
+describe('SyGuS grammars restrict the answer', () => {
+  const problem = (output: string) =>
+    parseSygus(
+      `(set-logic SLIA)
+(synth-fun f ((name String)) String ((Start String ((str.++ name Tail))) (Tail String ("!" "?"))))
+(declare-var name String)
+(constraint (= (f "a") "${output}"))
+(constraint (= (f "bc") "bc${output.slice(-1) === '!' ? '!' : ''}"))
+(check-synth)`,
+      'tail.sl',
+      'tail',
+    );
+
+  it('accepts a program the grammar derives and refuses one it does not', async () => {
+    const agent = new SymbolicAgent({ budget: { timeMs: 2_000 } });
+    const inside = await agent.synthesizeTask(problem('a!'));
+    expect(inside.status === 'solved' && inside.rendering.sygus).toBe(
+      '(define-fun f ((name String)) String (str.++ name "!"))',
+    );
+    // Merging the two String nonterminals admits "!" ++ name; the grammar does not.
+    const outside = await agent.synthesizeTask(
+      parseSygus(
+        `(set-logic SLIA)
+(synth-fun f ((name String)) String ((Start String ((str.++ name Tail))) (Tail String ("!" "?"))))
+(declare-var name String)
+(constraint (= (f "a") "!a"))
+(check-synth)`,
+        'head.sl',
+        'head',
+      ),
+    );
+    expect(outside.status).toBe('unsolved');
+    if (outside.status === 'unsolved') expect(outside.message).toContain("outside the problem's grammar");
+  });
 });

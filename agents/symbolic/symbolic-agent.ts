@@ -18,6 +18,7 @@ import {
 } from '../../src/core/index.js';
 import type { SolverPool } from '../../src/smt/index.js';
 import { type Clause, parseClause } from './contract-expression.js';
+import { grammarDerives } from './grammar-membership.js';
 import type { Program, Sort, Value } from './language.js';
 import { solveAffine } from './linear-constants.js';
 import { type Rendering, renderAll } from './render.js';
@@ -28,7 +29,7 @@ import {
   type SynthesisBudget,
   type SynthesisStats,
 } from './search-space.js';
-import { searchSpaceOf } from './search-space-from-task.js';
+import { searchSpaceOf, sygusOf } from './search-space-from-task.js';
 import { satisfies, synthesize } from './synthesize.js';
 
 /** Checks a candidate against the task's contract (the runtime passes `checkContract` of the contracts verifier). */
@@ -162,6 +163,15 @@ export class SymbolicAgent implements Agent {
         return {
           status: 'unsolved',
           message: found.status === 'unsolved' ? found.message : 'no program found',
+          rounds: round,
+          stats: found.stats,
+        };
+      }
+      const sygus = sygusOf(task);
+      if (sygus && !grammarDerives(sygus, program)) {
+        return {
+          status: 'unsolved',
+          message: `the program found is outside the problem's grammar: ${render(program).sygus}`,
           rounds: round,
           stats: found.stats,
         };

@@ -274,7 +274,7 @@ function grammarV2(declared: SExpr | undefined, rules: SExpr | undefined, at: st
 function literalValue(expr: SExpr): unknown {
   if (typeof expr === 'string') {
     if (isStringLiteral(expr)) return stringValue(expr);
-    if (/^[0-9]+$/.test(expr)) return Number(expr);
+    if (/^-?[0-9]+$/.test(expr)) return Number(expr);
     if (expr === 'true') return true;
     if (expr === 'false') return false;
     return undefined;
