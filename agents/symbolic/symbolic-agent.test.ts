@@ -6,6 +6,7 @@ import { isNsgenError, type Task } from '../../src/core/index.js';
 import { parseSygus } from '../../src/eval/datasets/sygus.js';
 import { evaluate as evaluateDataset, solve } from '../../src/index.js';
 import { createSolverPool } from '../../src/smt/index.js';
+import { examplesFromTests } from './examples-from-tests.js';
 import { evaluate, type Program } from './language.js';
 import { SymbolicAgent, type TaskSynthesis } from './symbolic-agent.js';
 
@@ -313,4 +314,46 @@ describe('SyGuS grammars restrict the answer', () => {
     expect(outside.status).toBe('unsolved');
     if (outside.status === 'unsolved') expect(outside.message).toContain("outside the problem's grammar");
   });
+});
+
+describe('examples read off the tests', () => {
+  it('takes literal asserts in Python and TypeScript forms, and leaves other lines alone', () => {
+    const python = examplesFromTests(
+      task({
+        id: 'f',
+        signature: { params: [int('x'), str('s')], returns: 'str' },
+        tests:
+          'assert f(1, "a") == "a1"\nassert f(-2, \'b\') == \'\'\nassert len(f(1, "a")) == 2\nfor x in range(3): pass',
+      }),
+    );
+    expect(python).toEqual([
+      { input: [1, 'a'], output: 'a1' },
+      { input: [-2, 'b'], output: '' },
+    ]);
+    const typescript = examplesFromTests(
+      task({
+        id: 'g',
+        language: 'typescript',
+        signature: { params: [{ name: 'xs', type: 'list[int]' }], returns: 'int' },
+        tests: 'assert.strictEqual(g([1, 2]), 3);\nconsole.assert(g([]) === 0);\nassert.ok(g([1]) > 0);',
+      }),
+    );
+    expect(typescript).toEqual([
+      { input: [[1, 2]], output: 3 },
+      { input: [[]], output: 0 },
+    ]);
+  });
+
+  it('a contract too weak alone is completed by the test cases (clamp)', async () => {
+    const episode = await solve(
+      task({
+        id: 'clamp',
+        signature: { params: [int('x'), int('lo'), int('hi')], returns: 'int' },
+        tests: 'assert clamp(5, 0, 3) == 3\nassert clamp(-1, 0, 3) == 0\nassert clamp(2, 0, 3) == 2\n',
+        contract: { pre: 'lo <= hi', post: 'lo <= result <= hi and (result == x or x < lo or x > hi)' },
+      }),
+      { mode: 'symbolic', model: 'none', verifiers: ['syntax', 'tests', 'contracts'] },
+    );
+    expect(episode.status).toBe('solved');
+  }, 60_000);
 });

@@ -18,6 +18,7 @@ import {
 } from '../../src/core/index.js';
 import type { SolverPool } from '../../src/smt/index.js';
 import { type Clause, parseClause } from './contract-expression.js';
+import { examplesFromTests } from './examples-from-tests.js';
 import { grammarDerives } from './grammar-membership.js';
 import type { Program, Sort, Value } from './language.js';
 import { solveAffine } from './linear-constants.js';
@@ -120,7 +121,11 @@ export class SymbolicAgent implements Agent {
       input,
       accepts: (output) => holds(post!, names, input, output),
     });
-    const points: Point[] = (task.examples ?? []).map((example) => ({
+    // SyGuS tasks' tests repeat their examples; other tasks' literal asserts add to them.
+    const fromTests = (sygusOf(task) ? [] : examplesFromTests(task)).filter(
+      (example) => example.input.length === space.params.length,
+    );
+    const points: Point[] = [...(task.examples ?? []), ...fromTests].map((example) => ({
       input: example.input.map(toValue),
       expected: toValue(example.output),
     }));
