@@ -231,26 +231,33 @@ function rmsNorm(x: tf.Tensor, weight: tf.Tensor, eps: number): tf.Tensor {
 
 /**
  * Embedding lookup with a hand-written gradient: the wasm backend lacks the
- * UnsortedSegmentSum kernel behind `gather`'s gradient, so the gradient is the one-hot
- * matrix product instead (the same numbers on every backend).
+ * UnsortedSegmentSum kernel behind `gather`'s gradient, and the one-hot matrix product
+ * that could replace it costs more than the rest of a small model's backward pass. The rows
+ * of the upstream gradient are summed into the table's gradient in plain JavaScript instead
+ * (a few thousand additions per batch, the same numbers on every backend).
  */
 function embed(table: tf.Variable, ids: tf.Tensor2D, vocabSize: number): tf.Tensor3D {
   const [batch, time] = ids.shape;
   const flatIds = ids.flatten();
+  const width = table.shape[1] as number;
   // The ids travel through `save`: tensors made inside a gradient scope are gone by the time
   // the backward pass runs.
   const lookup = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [tableInput, save] = args as [tf.Tensor, tf.GradSaveFunc];
     save([flatIds]);
     const value = tf.gather(tableInput, flatIds).reshape([batch, time, -1]);
-    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) =>
-      tf.matMul(
-        tf
-          .oneHot(saved[0] as tf.Tensor1D, vocabSize)
-          .toFloat()
-          .transpose(),
-        dy.reshape([batch * time, -1]),
-      );
+    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const rows = (saved[0] as tf.Tensor1D).dataSync();
+      const upstream = dy.dataSync();
+      const grad = new Float32Array(vocabSize * width);
+      for (let i = 0; i < rows.length; i++) {
+        const target = (rows[i] as number) * width;
+        const source = i * width;
+        for (let j = 0; j < width; j++)
+          grad[target + j] = (grad[target + j] as number) + (upstream[source + j] as number);
+      }
+      return tf.tensor2d(grad, [vocabSize, width]);
+    };
     return { value, gradFunc };
   });
   return lookup(table) as tf.Tensor3D;
