@@ -209,6 +209,18 @@ export function renderPython(input: RenderInput): string {
   return helpers.length > 0 ? `${helpers.join('\n\n\n')}\n\n\n${definition}` : definition;
 }
 
+/**
+ * JavaScript: the TypeScript rendering without its annotations (the helpers and the
+ * function are written so that removing `: type`, `!` and `export` leaves plain JavaScript).
+ */
+export function renderJavaScript(input: RenderInput): string {
+  return renderTypeScript(input)
+    .replace(/^export /gm, '')
+    .replace(/\): (?:string|number|boolean|number\[\]) \{/g, ') {')
+    .replace(/(\w): (?:string|number|boolean|number\[\])(?=[,)])/g, '$1')
+    .replace(/\]!/g, ']');
+}
+
 export function renderTypeScript(input: RenderInput): string {
   const names = input.params.map((param) => param.name);
   const helpers = [...operatorsUsed(input.program)].map((op) => TS_HELPERS[op]).filter(Boolean);

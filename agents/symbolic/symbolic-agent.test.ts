@@ -357,3 +357,26 @@ describe('examples read off the tests', () => {
     expect(episode.status).toBe('solved');
   }, 60_000);
 });
+
+describe('JavaScript tasks', () => {
+  it('get the TypeScript rendering without annotations, runnable as plain JavaScript', async () => {
+    const agent = new SymbolicAgent({ budget: { timeMs: 5_000 } });
+    const [candidate] = await agent.propose({
+      task: task({
+        id: 'initial',
+        language: 'javascript',
+        signature: { params: [str('name')], returns: 'str' },
+        examples: [
+          { input: ['Ada Lovelace'], output: 'L' },
+          { input: ['Alan Turing'], output: 'T' },
+          { input: ['Grace Hopper'], output: 'H' },
+        ],
+      }),
+      mode: 'symbolic',
+      round: 0,
+    });
+    expect(candidate!.code).not.toMatch(/: (string|number)|export /);
+    const initial = new Function(`${candidate!.code}\nreturn initial;`)() as (name: string) => string;
+    expect(initial('Barbara Liskov')).toBe('L');
+  });
+});

@@ -22,7 +22,7 @@ import { examplesFromTests } from './examples-from-tests.js';
 import { grammarDerives } from './grammar-membership.js';
 import type { Program, Sort, Value } from './language.js';
 import { solveAffine } from './linear-constants.js';
-import { type Rendering, renderAll } from './render.js';
+import { type Rendering, renderAll, renderJavaScript } from './render.js';
 import {
   type Point,
   type SearchSpace,
@@ -84,7 +84,7 @@ export class SymbolicAgent implements Agent {
     const { task } = input;
     const result = await this.synthesizeTask(task, options);
     if (result.status !== 'solved') return [];
-    const code = task.language === 'python' ? result.rendering.python : result.rendering.typescript;
+    const code = sourceFor(task, result.rendering, result.program);
     return [
       {
         id: `${task.id}/symbolic`,
@@ -192,7 +192,7 @@ export class SymbolicAgent implements Agent {
       });
       const checker = this.#options.checkContract;
       if (!task.contract?.post || !checker) return solved('examples');
-      const code = language === 'python' ? rendering.python : rendering.typescript;
+      const code = sourceFor(task, rendering, program);
       const report = await checker({ task, code }, options);
       if (report.outcome.status === 'proved') return solved('proved');
       const counterexample = report.outcome.counterexample;
@@ -209,6 +209,14 @@ export class SymbolicAgent implements Agent {
       points.push(relational(input));
     }
   }
+}
+
+/** The rendering in the task's language (JavaScript: the TypeScript one without types). */
+function sourceFor(task: Task, rendering: Rendering, program: Program): string {
+  if (task.language === 'python') return rendering.python;
+  if (task.language === 'typescript') return rendering.typescript;
+  const { space } = searchSpaceOf(task);
+  return renderJavaScript({ program, name: task.entryPoint, params: space.params, returns: space.returns });
 }
 
 function clause(text: string | undefined, language: Task['language']): Clause | undefined {
