@@ -19,8 +19,22 @@ stamp=node_modules/.nsgen-lock-hash
 want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
   log 'installing npm packages (npm ci)'
-  npm ci --no-audit --no-fund --loglevel=error >&2
+  # No install scripts: faiss-node's would download a prebuild or clone faiss (neither is
+  # reachable; scripts/setup-rag.sh builds it), tree-sitter's native builds are unused (the
+  # .wasm grammars are), and esbuild runs from its platform package without its check.
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2
   echo "$want" >"$stamp"
+fi
+
+# llama.cpp (node-llama-cpp), the peer that checks GGUF exports in the tests. It lives outside
+# the lock file because the registry here lacks its other platforms' packages, which `npm ci`
+# would demand; tsconfig.json and vitest.config.ts map the module name to this folder.
+llama_version=3.22.1
+tools=.cache/tools
+if [[ $(node -p "try{require('./$tools/node_modules/node-llama-cpp/package.json').version}catch{''}") != "$llama_version" ]]; then
+  log "installing node-llama-cpp@$llama_version under $tools"
+  mkdir -p "$tools"
+  npm install --prefix "$tools" --ignore-scripts --no-audit --no-fund --loglevel=error "node-llama-cpp@$llama_version" >&2
 fi
 
 # Retrieval's native parts: faiss-node against libfaiss-dev, Neo4j's jars.

@@ -19,10 +19,14 @@ interface Result {
 }
 
 function start(args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'src/cli/main.ts'), ...args], {
-    cwd: work,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return spawn(
+    process.execPath,
+    ['--import', import.meta.resolve('tsx'), join(root, 'src/cli/main.ts'), ...args],
+    {
+      cwd: work,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
 }
 
 function nsgen(args: string[]): Promise<Result> {
@@ -63,7 +67,18 @@ const clampTask = {
 
 describe('nsgen eval', () => {
   it('solves HumanEval with the reference solutions: 164/164, pass@1 = 1', async () => {
-    const result = await nsgen(['eval', '--dataset', 'humaneval', '--model', 'replay:canonical', '--concurrency', '2', '--out', 'he', '--json']);
+    const result = await nsgen([
+      'eval',
+      '--dataset',
+      'humaneval',
+      '--model',
+      'replay:canonical',
+      '--concurrency',
+      '2',
+      '--out',
+      'he',
+      '--json',
+    ]);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report).toMatchObject({ dataset: 'humaneval', tasks: 164, solved: 164, passAtK: { 1: 1 } });
@@ -72,7 +87,16 @@ describe('nsgen eval', () => {
 
   it('names the file and line of a malformed task line', async () => {
     const file = write('broken.jsonl', `${JSON.stringify(clampTask)}\n{"id": "x", oops}\n`);
-    const result = await nsgen(['eval', '--dataset', 'tasks', '--data-file', file, '--model', 'replay:canonical', '--json']);
+    const result = await nsgen([
+      'eval',
+      '--dataset',
+      'tasks',
+      '--data-file',
+      file,
+      '--model',
+      'replay:canonical',
+      '--json',
+    ]);
     expect(result.code).toBe(2);
     expect(JSON.parse(result.stdout).error.message).toContain('broken.jsonl:2');
   });
@@ -84,7 +108,15 @@ describe('nsgen eval', () => {
     const model = await nsgen(['eval', '--dataset', 'humaneval', '--model', 'gpt:4']);
     expect(model.code).toBe(2);
     expect(model.stderr).toMatch(/replay.*openai/);
-    const mode = await nsgen(['eval', '--dataset', 'humaneval', '--model', 'replay:canonical', '--mode', 'magic']);
+    const mode = await nsgen([
+      'eval',
+      '--dataset',
+      'humaneval',
+      '--model',
+      'replay:canonical',
+      '--mode',
+      'magic',
+    ]);
     expect(mode.code).toBe(2);
     expect(mode.stderr).toMatch(/neural, symbolic, hybrid, adaptive/);
   });
@@ -107,7 +139,15 @@ describe('nsgen eval', () => {
         .join('\n'),
     );
     const result = await nsgen([
-      'run', tasks, '--model', `replay:${samples}`, '--timeout-ms', '2000', '--out', 'hostile', '--json',
+      'run',
+      tasks,
+      '--model',
+      `replay:${samples}`,
+      '--timeout-ms',
+      '2000',
+      '--out',
+      'hostile',
+      '--json',
     ]);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
@@ -124,7 +164,10 @@ describe('nsgen eval', () => {
   });
 
   it('resumes a run killed with SIGKILL to the same report', async () => {
-    const problems = readFileSync(join(root, 'data/humaneval/HumanEval.jsonl'), 'utf8').trim().split('\n').slice(0, 30);
+    const problems = readFileSync(join(root, 'data/humaneval/HumanEval.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(0, 30);
     const samples = problems.flatMap((line) => {
       const p = JSON.parse(line);
       return [
@@ -180,7 +223,12 @@ describe('nsgen exec', () => {
     const file = write('hello.ts', 'const n: number = 41;\nconsole.log(n + 1);\n');
     const result = await nsgen(['exec', file, '--language', 'typescript', '--json']);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ status: 'ok', exitCode: 0, signal: null, stdout: '42\n' });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      status: 'ok',
+      exitCode: 0,
+      signal: null,
+      stdout: '42\n',
+    });
     const loop = write('loop.py', 'while True:\n    pass\n');
     const timeout = await nsgen(['exec', loop, '--language', 'python', '--timeout-ms', '500', '--json']);
     expect(timeout.code).toBe(1);
@@ -198,13 +246,21 @@ describe('nsgen exec', () => {
 describe('nsgen verify', () => {
   it('reports every verdict; a buggy contract implementation gets a confirmed counterexample', async () => {
     const task = write('clamp.json', JSON.stringify(clampTask, null, 2));
-    const good = write('good.py', 'def clamp(x: int, lo: int, hi: int) -> int:\n    return max(lo, min(x, hi))\n');
+    const good = write(
+      'good.py',
+      'def clamp(x: int, lo: int, hi: int) -> int:\n    return max(lo, min(x, hi))\n',
+    );
     const bad = write('bad.py', 'def clamp(x: int, lo: int, hi: int) -> int:\n    return min(x, hi)\n');
     const passed = await nsgen(['verify', '--task', task, '--code', good, '--json']);
     expect(passed.code).toBe(0);
     const ok = JSON.parse(passed.stdout);
     expect(ok.verdicts.map((v: { verifier: string }) => v.verifier)).toEqual([
-      'syntax', 'quality', 'security', 'license', 'tests', 'contracts',
+      'syntax',
+      'quality',
+      'security',
+      'license',
+      'tests',
+      'contracts',
     ]);
     expect(ok.verdicts.find((v: { verifier: string }) => v.verifier === 'contracts')).toMatchObject({
       status: 'proved',
@@ -212,7 +268,9 @@ describe('nsgen verify', () => {
     });
     const failed = await nsgen(['verify', '--task', task, '--code', bad, '--json']);
     expect(failed.code).toBe(1);
-    const contract = JSON.parse(failed.stdout).verdicts.find((v: { verifier: string }) => v.verifier === 'contracts');
+    const contract = JSON.parse(failed.stdout).verdicts.find(
+      (v: { verifier: string }) => v.verifier === 'contracts',
+    );
     expect(contract.status).toBe('counterexample');
     expect(contract.counterexample.violates).toContain('lo <= result');
     expect(contract.counterexample.input.x).toBeLessThan(contract.counterexample.input.lo);
