@@ -405,5 +405,13 @@ export { DEFAULT_REWARD_WEIGHTS } from '../reward/index.js';
 export * from './core/index.js';
 export type { EvaluationResult, Report } from './eval/index.js';
 export { DATASETS, loadDataset } from './eval/index.js';
-export { resolveModel } from './lm/index.js';
+export {
+  createSolveTool,
+  type FromLangChainOptions,
+  fromLangChain,
+  type LangChainChatModel,
+  resolveModel,
+  type SolveToolInput,
+  type SolveToolOutput,
+} from './lm/index.js';
 export type { Agents, Budget, EpisodeSettings } from './orchestrator/index.js';

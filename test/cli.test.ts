@@ -276,3 +276,29 @@ describe('nsgen verify', () => {
     expect(contract.counterexample.input.x).toBeLessThan(contract.counterexample.input.lo);
   });
 });
+
+describe('the built command (dist/, as npm run main and the bin run it)', () => {
+  it('finds its bundled assets and solves the quickstart tasks in symbolic mode', async () => {
+    const child = spawn(
+      process.execPath,
+      [join(root, 'dist/src/cli/main.js'), 'run', join(root, 'examples/tasks/quickstart.jsonl')].concat([
+        '--mode',
+        'symbolic',
+        '--out',
+        'built',
+        '--json',
+      ]),
+      { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    // A finished run exits 0 whatever it solved; unsolved tasks are results, not errors.
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({ mode: 'symbolic', tasks: 5, solved: 3 });
+    expect(existsSync(join(work, 'built/report.html'))).toBe(true);
+  });
+});

@@ -5,15 +5,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { join } from 'node:path';
 import { query, withTree } from '../../src/ast/index.js';
-import type { Language } from '../../src/core/index.js';
+import { type Language, packageRoot } from '../../src/core/index.js';
 
 /**
  * `sys.stdlib_module_names` of CPython 3.11, generated once with
  * `python3 -c "import sys, json; print(json.dumps(sorted(sys.stdlib_module_names)))"`.
  */
 const PYTHON_STDLIB: ReadonlySet<string> = new Set(
-  JSON.parse(readFileSync(new URL('./data/python-stdlib-modules.json', import.meta.url), 'utf8')) as string[],
+  JSON.parse(
+    readFileSync(join(packageRoot(), 'verifiers/license/data/python-stdlib-modules.json'), 'utf8'),
+  ) as string[],
 );
 const NODE_BUILTINS: ReadonlySet<string> = new Set(builtinModules);
 
