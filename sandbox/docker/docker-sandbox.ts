@@ -23,6 +23,7 @@ import {
 import { type PreparedJob, prepareJob } from '../prepare-job.js';
 import type { RunnerAnswer } from '../process/runner-process.js';
 import { isSandboxError } from '../process/runner-protocol.js';
+import { abortedError, execResultOf } from '../runner-answer.js';
 import {
   ContainerRunner,
   type ContainerSpec,
@@ -271,30 +272,12 @@ export class DockerSandbox implements Sandbox {
       this.release(slot);
     };
     answer.then(settle, () => this.release(slot));
-    const onAbort = () => runner.cancel(job.message.id);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      const settled = await raceAbort(answer, signal);
-      if (settled.type === 'failure') {
-        return {
-          status: settled.reason === 'unresponsive' ? 'timeout' : 'killed',
-          exitCode: null,
-          signal: null,
-          stdout: '',
-          stderr: `nsgen sandbox: ${settled.message}`,
-          durationMs: performance.now() - sent,
-        };
-      }
-      if (isSandboxError(settled)) {
-        throw new NsgenError('SANDBOX_ERROR', `the sandbox could not run the job: ${settled.sandboxError}`, {
-          where: 'sandbox/docker (runner.py)',
-        });
-      }
-      const { type: _type, id: _id, leftoverProcesses: _leftovers, ...result } = settled;
-      return result;
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
+    return execResultOf(answer, {
+      cancel: () => runner.cancel(job.message.id),
+      sentAt: sent,
+      where: 'sandbox/docker (runner.py)',
+      signal,
+    });
   }
 
   /** Whether the container that ran a job should be replaced rather than reused. */
@@ -484,28 +467,4 @@ function commandOf(pid: number): string {
 
 function closedError(): NsgenError {
   return new NsgenError('SANDBOX_ERROR', 'the Docker sandbox is closed', { where: 'sandbox/docker' });
-}
-
-function abortedError(signal: AbortSignal | undefined): NsgenError {
-  return new NsgenError('ABORTED', 'the sandbox job was aborted', { cause: signal?.reason });
-}
-
-/** Settles with the promise, or rejects with ABORTED as soon as the signal fires. */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortedError(signal));
-    if (signal.aborted) onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

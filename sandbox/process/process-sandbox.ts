@@ -16,8 +16,8 @@ import {
   throwIfAborted,
 } from '../../src/core/index.js';
 import { type PreparedJob, prepareJob } from '../prepare-job.js';
+import { abortedError, execResultOf } from '../runner-answer.js';
 import { RunnerProcess } from './runner-process.js';
-import { isSandboxError } from './runner-protocol.js';
 
 export interface ProcessSandboxOptions {
   /** Jobs that run at once; each has its own warm runner. @default os.availableParallelism() */
@@ -200,30 +200,12 @@ export class ProcessSandbox implements Sandbox {
     // The runner is handed on only after it answered: by then the job is cleaned up.
     const release = () => this.release(runner);
     answer.then(release, release);
-    const onAbort = () => runner.cancel(job.message.id);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      const settled = await raceAbort(answer, signal);
-      if (settled.type === 'failure') {
-        return {
-          status: settled.reason === 'unresponsive' ? 'timeout' : 'killed',
-          exitCode: null,
-          signal: null,
-          stdout: '',
-          stderr: `nsgen sandbox: ${settled.message}`,
-          durationMs: performance.now() - sent,
-        };
-      }
-      if (isSandboxError(settled)) {
-        throw new NsgenError('SANDBOX_ERROR', `the sandbox could not run the job: ${settled.sandboxError}`, {
-          where: 'sandbox/process/runner.py',
-        });
-      }
-      const { type: _type, id: _id, leftoverProcesses: _leftovers, ...result } = settled;
-      return result;
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
+    return execResultOf(answer, {
+      cancel: () => runner.cancel(job.message.id),
+      sentAt: sent,
+      where: 'sandbox/process/runner.py',
+      signal,
+    });
   }
 
   private backstopMargin(): number {
@@ -290,30 +272,6 @@ export function createProcessSandbox(options: ProcessSandboxOptions = {}): Proce
 
 function closedError(): NsgenError {
   return new NsgenError('SANDBOX_ERROR', 'the process sandbox is closed', { where: 'sandbox/process' });
-}
-
-function abortedError(signal: AbortSignal | undefined): NsgenError {
-  return new NsgenError('ABORTED', 'the sandbox job was aborted', { cause: signal?.reason });
-}
-
-/** Settles with the promise, or rejects with ABORTED as soon as the signal fires. */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortedError(signal));
-    if (signal.aborted) onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 /** The real interpreter behind a command (`python3` may be a pyenv shim needing the host env). */

@@ -158,6 +158,26 @@ export class Machine {
     if (term !== FALSE) this.boundHits.push(this.builder.share('Bool', term));
   }
 
+  /**
+   * The list a statement is about to mutate in place. Module-level lists and lists that may
+   * have another name (an alias or a caller's argument) are outside the subset.
+   */
+  mutableList(holder: Node, noun: 'list' | 'array'): ListValue {
+    if (!this.frame.env.has(holder.text) && this.globals.has(holder.text)) {
+      throw new UnsupportedConstruct(`mutation of a module-level ${noun}`, holder, holder.text);
+    }
+    const list = this.lookup(holder.text, holder);
+    if (list.kind !== 'list') throw new UnsupportedConstruct('mutation', holder, `of a ${list.kind}`);
+    if (this.frame.shared.has(holder.text)) {
+      throw new UnsupportedConstruct(
+        `mutation of a shared ${noun}`,
+        holder,
+        `"${holder.text}" may have another name`,
+      );
+    }
+    return list;
+  }
+
   lookup(name: string, node: Node): Value {
     const value = this.frame.env.get(name) ?? this.globals.get(name);
     if (!value) throw new UnsupportedConstruct('name', node, `"${name}" is not defined here`);

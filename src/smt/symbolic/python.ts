@@ -241,7 +241,7 @@ export class PythonExecutor implements LanguageExecutor {
       const holder = target.childForFieldName('value')!;
       if (holder.type !== 'identifier')
         throw new UnsupportedConstruct('assignment target', target, excerpt(target));
-      const list = this.#mutable(holder);
+      const list = this.#machine.mutableList(holder, 'list');
       const index = this.evaluate(target.childForFieldName('subscript')!);
       if (index.kind !== 'int')
         throw new UnsupportedConstruct('subscript assignment', target, `index ${index.kind}`);
@@ -255,23 +255,6 @@ export class PythonExecutor implements LanguageExecutor {
       return;
     }
     throw new UnsupportedConstruct('assignment target', target, excerpt(target));
-  }
-
-  #mutable(holder: Node): ListValue {
-    const m = this.#machine;
-    if (!m.frame.env.has(holder.text) && m.globals.has(holder.text)) {
-      throw new UnsupportedConstruct('mutation of a module-level list', holder, holder.text);
-    }
-    const list = m.lookup(holder.text, holder);
-    if (list.kind !== 'list') throw new UnsupportedConstruct('mutation', holder, `of a ${list.kind}`);
-    if (m.frame.shared.has(holder.text)) {
-      throw new UnsupportedConstruct(
-        'mutation of a shared list',
-        holder,
-        `"${holder.text}" may have another name`,
-      );
-    }
-    return list;
   }
 
   #if(node: Node): void {
@@ -664,13 +647,16 @@ export class PythonExecutor implements LanguageExecutor {
       if (receiverNode.type !== 'identifier' || argumentNodes.length > 0) {
         throw new UnsupportedConstruct('.sort()', node, 'only xs.sort() on a name, without arguments');
       }
-      m.assign(receiverNode.text, m.sortList(this.#mutable(receiverNode), node, { descending: false }));
+      m.assign(
+        receiverNode.text,
+        m.sortList(this.#machine.mutableList(receiverNode, 'list'), node, { descending: false }),
+      );
       return NONE;
     }
     if (method === 'append' || method === 'pop') {
       if (receiverNode.type !== 'identifier')
         throw new UnsupportedConstruct(`.${method}()`, node, 'on an expression');
-      const list = this.#mutable(receiverNode);
+      const list = this.#machine.mutableList(receiverNode, 'list');
       if (method === 'append') {
         if (argumentNodes.length !== 1)
           throw new UnsupportedConstruct('.append()', node, 'expects one argument');

@@ -404,7 +404,7 @@ export class TypeScriptExecutor implements LanguageExecutor {
       const holder = unwrap(inner.childForFieldName('object')!);
       if (holder.type !== 'identifier')
         throw new UnsupportedConstruct('assignment target', inner, excerpt(inner));
-      const list = this.#mutable(holder);
+      const list = this.#machine.mutableList(holder, 'array');
       const index = this.evaluate(inner.childForFieldName('index')!);
       if (index.kind !== 'int')
         throw new UnsupportedConstruct('index assignment', inner, `index ${index.kind}`);
@@ -418,23 +418,6 @@ export class TypeScriptExecutor implements LanguageExecutor {
       return;
     }
     throw new UnsupportedConstruct('assignment target', inner, excerpt(inner));
-  }
-
-  #mutable(holder: Node): ListValue {
-    const m = this.#machine;
-    if (!m.frame.env.has(holder.text) && m.globals.has(holder.text)) {
-      throw new UnsupportedConstruct('mutation of a module-level list', holder, holder.text);
-    }
-    const list = m.lookup(holder.text, holder);
-    if (list.kind !== 'list') throw new UnsupportedConstruct('mutation', holder, `of a ${list.kind}`);
-    if (m.frame.shared.has(holder.text)) {
-      throw new UnsupportedConstruct(
-        'mutation of a shared array',
-        holder,
-        `"${holder.text}" may have another name`,
-      );
-    }
-    return list;
   }
 
   // -------------------------------------------------------------------------------------
@@ -641,7 +624,7 @@ export class TypeScriptExecutor implements LanguageExecutor {
       return this.#math(method, argumentNodes, node);
     }
     if ((method === 'push' || method === 'pop') && objectNode.type === 'identifier') {
-      const list = this.#mutable(objectNode);
+      const list = this.#machine.mutableList(objectNode, 'array');
       if (method === 'push') {
         let grown = list;
         for (const argument of argumentNodes) grown = m.append(grown, this.evaluate(argument), argument);
@@ -659,7 +642,7 @@ export class TypeScriptExecutor implements LanguageExecutor {
         descending: this.#sortOrder(receiver, argumentNodes[0], node),
       });
       if (objectNode.type === 'identifier') {
-        this.#mutable(objectNode);
+        this.#machine.mutableList(objectNode, 'array');
         m.assign(objectNode.text, sorted);
       }
       return sorted;
@@ -668,7 +651,7 @@ export class TypeScriptExecutor implements LanguageExecutor {
       const receiver = this.evaluate(objectNode);
       const reversed = m.reversed(receiver, node);
       if (objectNode.type === 'identifier') {
-        this.#mutable(objectNode);
+        this.#machine.mutableList(objectNode, 'array');
         m.assign(objectNode.text, reversed);
       }
       return reversed;
