@@ -26,7 +26,7 @@ import { FaissVectorIndex } from './vector/faiss-vector-index.js';
 import { FlatVectorIndex } from './vector/flat-vector-index.js';
 
 /** Bumped whenever the saved layout or the chunking changes: older indexes must be rebuilt. */
-export const INDEX_FORMAT_VERSION = 1;
+export const INDEX_FORMAT_VERSION = 2;
 
 export type VectorIndexChoice = 'auto' | 'flat' | 'faiss-flat' | 'faiss-ivf' | 'faiss-hnsw';
 

@@ -1,9 +1,18 @@
 /**
- * Keyword search with BM25 (MiniSearch's BM25+ scoring) over code-aware terms: identifiers
- * split into sub-words and stemmed the same way for chunks and queries.
+ * Keyword search with BM25+ over code-aware terms: identifiers split into sub-words and
+ * stemmed the same way for chunks and queries. Two fields, the chunk's name (boosted) and
+ * its text; a document's score is the sum of its terms' field scores times the number of
+ * distinct query terms it matches (the scoring MiniSearch uses, which this replaces).
+ *
+ * The inverted index is built for query speed: a term's postings are parallel arrays of
+ * document slots and term frequencies, scores accumulate in typed arrays reused from query
+ * to query, and the top k are kept in a small heap, so a query costs one pass over its
+ * terms' postings with no per-posting allocation. Every term is scored, however common.
+ * Deleted documents are tombstones: their postings are dropped lazily, the first time a
+ * query reads the term after the deletion.
  */
-import MiniSearch from 'minisearch';
 import type { CodeChunk } from '../../src/core/index.js';
+import { NsgenError } from '../../src/core/index.js';
 import { codeTerms } from '../text/code-tokens.js';
 
 export interface KeywordHit {
@@ -13,91 +22,298 @@ export interface KeywordHit {
 
 type Document = { id: string; name: string; text: string };
 
-const OPTIONS = {
-  fields: ['name', 'text'],
-  storeFields: [],
-  tokenize: (text: string) => codeTerms(text),
-  processTerm: (term: string) => term,
-  searchOptions: { boost: { name: 2 }, combineWith: 'OR' as const },
-};
-
 /** What BM25 sees of a chunk: its names, signature, docstring and body. */
 export function keywordText(chunk: CodeChunk): Document {
   return { id: chunk.id, name: chunk.qualifiedName, text: `${chunk.path}\n${chunk.text}` };
 }
 
-/**
- * Query terms in more than this share of the documents are dropped from very large
- * indexes: their BM25 weight is near zero, yet scoring their long posting lists is most of
- * a query's time (7x faster at 100k chunks). It costs some accuracy (MRR@10 0.286 → 0.250
- * on the stdlib benchmark at 15k chunks), so smaller indexes keep every term.
- */
-const COMMON_TERM_SHARE = 0.05;
-const PRUNE_ABOVE_DOCUMENTS = 50_000;
+/** BM25+ parameters (term-frequency saturation, length normalisation, lower bound). */
+const K1 = 1.2;
+const B = 0.7;
+const DELTA = 0.5;
+/** Field boosts: a term in the chunk's name counts twice. */
+const BOOSTS = [2, 1] as const;
+const FIELDS = 2;
+
+interface Postings {
+  docs: number[];
+  tfs: number[];
+  /** Postings of live documents (the document frequency). */
+  live: number;
+  /** Some postings point at deleted documents. */
+  dirty: boolean;
+}
+
+interface SavedBm25 {
+  format: 'nsgen-bm25';
+  version: 1;
+  ids: string[];
+  lengths: number[][];
+  postings: Array<Array<[string, number[], number[]]>>;
+}
 
 export class Bm25Index {
-  #search: MiniSearch<Document>;
-  /** Document frequency of each term. */
-  readonly #df: Map<string, number>;
-
-  constructor(search?: MiniSearch<Document>, df?: Map<string, number>) {
-    this.#search = search ?? new MiniSearch<Document>(OPTIONS);
-    this.#df = df ?? new Map();
-  }
+  /** Document id of each slot ('' once deleted). */
+  readonly #ids: string[] = [];
+  readonly #slotOf = new Map<string, number>();
+  /** Per field: distinct terms of each slot's field. */
+  readonly #lengths: number[][] = [[], []];
+  readonly #totalLength = [0, 0];
+  /** Per field: term → postings. */
+  readonly #postings: Array<Map<string, Postings>> = [new Map(), new Map()];
+  // Query scratch space, grown with the slots and reused.
+  #scores = new Float64Array(0);
+  #matched = new Uint16Array(0);
+  #stamp = new Uint32Array(0);
+  #touched = new Int32Array(0);
+  #epoch = 0;
 
   size(): number {
-    return this.#search.documentCount;
+    return this.#slotOf.size;
   }
 
   /** Adds chunks; a chunk whose id is present must have been deleted first. */
   add(chunks: readonly CodeChunk[]): void {
-    const documents = chunks.map(keywordText);
-    this.#search.addAll(documents);
-    for (const document of documents) this.#count(document, 1);
+    for (const chunk of chunks) {
+      const document = keywordText(chunk);
+      if (this.#slotOf.has(document.id)) {
+        throw new NsgenError('INVALID_ARGUMENT', `duplicate chunk id ${document.id}: delete it first`, {
+          where: 'Bm25Index',
+        });
+      }
+      const slot = this.#ids.length;
+      this.#ids.push(document.id);
+      this.#slotOf.set(document.id, slot);
+      [document.name, document.text].forEach((text, field) => {
+        const counts = termCounts(text);
+        this.#lengths[field]!.push(counts.size);
+        this.#totalLength[field]! += counts.size;
+        const postings = this.#postings[field]!;
+        for (const [term, tf] of counts) {
+          let list = postings.get(term);
+          if (!list) {
+            list = { docs: [], tfs: [], live: 0, dirty: false };
+            postings.set(term, list);
+          }
+          list.docs.push(slot);
+          list.tfs.push(tf);
+          list.live++;
+        }
+      });
+    }
   }
 
   /** Removes chunks (as they were added: their text gives the terms to uncount). */
   delete(chunks: readonly CodeChunk[]): void {
     for (const chunk of chunks) {
-      if (!this.#search.has(chunk.id)) continue;
-      this.#search.discard(chunk.id);
-      this.#count(keywordText(chunk), -1);
+      const slot = this.#slotOf.get(chunk.id);
+      if (slot === undefined) continue;
+      this.#slotOf.delete(chunk.id);
+      this.#ids[slot] = '';
+      const document = keywordText(chunk);
+      [document.name, document.text].forEach((text, field) => {
+        this.#totalLength[field]! -= this.#lengths[field]![slot]!;
+        const postings = this.#postings[field]!;
+        for (const term of termCounts(text).keys()) {
+          const list = postings.get(term);
+          if (!list) continue;
+          list.live--;
+          list.dirty = true;
+          if (list.live <= 0) postings.delete(term);
+        }
+      });
     }
   }
 
   search(query: string, k: number): KeywordHit[] {
-    const terms = this.#queryTerms(query);
+    const documents = this.size();
+    if (documents === 0 || k <= 0) return [];
+    const terms = [...new Set(codeTerms(query))];
     if (terms.length === 0) return [];
-    return this.#search
-      .search(terms.join(' '), { tokenize: (text) => text.split(' ') })
-      .slice(0, k)
-      .map((result) => ({ id: String(result.id), score: result.score }));
+    this.#grow();
+    const scores = this.#scores;
+    const matched = this.#matched;
+    const stamp = this.#stamp;
+    const touched = this.#touched;
+    let touchedCount = 0;
+    for (const term of terms) {
+      const epoch = this.#nextEpoch();
+      for (let field = 0; field < FIELDS; field++) {
+        const list = this.#postings[field]!.get(term);
+        if (!list) continue;
+        if (list.dirty) this.#purge(list);
+        const idf = Math.log(1 + (documents - list.live + 0.5) / (list.live + 0.5));
+        const weight = BOOSTS[field]! * idf;
+        const lengths = this.#lengths[field]!;
+        const lengthScale = (K1 * B * documents) / Math.max(this.#totalLength[field]!, 1);
+        const base = K1 * (1 - B);
+        const { docs, tfs } = list;
+        for (let i = 0; i < docs.length; i++) {
+          const doc = docs[i]!;
+          const tf = tfs[i]!;
+          const score = weight * (DELTA + (tf * (K1 + 1)) / (tf + base + lengthScale * lengths[doc]!));
+          if (stamp[doc] !== epoch) {
+            stamp[doc] = epoch;
+            if (matched[doc] === 0) touched[touchedCount++] = doc;
+            matched[doc]!++;
+          }
+          scores[doc]! += score;
+        }
+      }
+    }
+    const hits = topK(touched, touchedCount, scores, matched, k);
+    for (let i = 0; i < touchedCount; i++) {
+      const doc = touched[i]!;
+      scores[doc] = 0;
+      matched[doc] = 0;
+    }
+    return hits.map(([doc, score]) => ({ id: this.#ids[doc]!, score }));
   }
 
-  toJSON(): unknown {
-    return { search: this.#search, df: [...this.#df] };
+  toJSON(): SavedBm25 {
+    // Compact: live documents only, renumbered in order.
+    const renumber = new Int32Array(this.#ids.length).fill(-1);
+    const ids: string[] = [];
+    this.#ids.forEach((id, slot) => {
+      if (id === '') return;
+      renumber[slot] = ids.length;
+      ids.push(id);
+    });
+    const lengths = this.#lengths.map((field) => field.filter((_, slot) => renumber[slot]! >= 0));
+    const postings = this.#postings.map((field) =>
+      [...field].map(([term, list]): [string, number[], number[]] => {
+        const docs: number[] = [];
+        const tfs: number[] = [];
+        list.docs.forEach((slot, i) => {
+          if (renumber[slot]! < 0) return;
+          docs.push(renumber[slot]!);
+          tfs.push(list.tfs[i]!);
+        });
+        return [term, docs, tfs];
+      }),
+    );
+    return { format: 'nsgen-bm25', version: 1, ids, lengths, postings };
   }
 
   static fromJSON(json: string): Bm25Index {
-    const { search, df } = JSON.parse(json) as { search: unknown; df: Array<[string, number]> };
-    return new Bm25Index(MiniSearch.loadJSON<Document>(JSON.stringify(search), OPTIONS), new Map(df));
+    const saved = JSON.parse(json) as Partial<SavedBm25>;
+    if (saved.format !== 'nsgen-bm25' || saved.version !== 1) {
+      throw new NsgenError('INVALID_DATA', 'not a BM25 index of this nsgen version', { where: 'bm25.json' });
+    }
+    const index = new Bm25Index();
+    saved.ids!.forEach((id, slot) => {
+      index.#ids.push(id);
+      index.#slotOf.set(id, slot);
+    });
+    saved.lengths!.forEach((field, f) => {
+      index.#lengths[f] = field;
+      index.#totalLength[f] = field.reduce((sum, length) => sum + length, 0);
+    });
+    saved.postings!.forEach((field, f) => {
+      for (const [term, docs, tfs] of field) {
+        index.#postings[f]!.set(term, { docs, tfs, live: docs.length, dirty: false });
+      }
+    });
+    return index;
   }
 
-  #queryTerms(query: string): string[] {
-    const terms = [...new Set(codeTerms(query))];
-    const documents = this.size();
-    if (documents <= PRUNE_ABOVE_DOCUMENTS) return terms;
-    const rare = terms.filter((term) => (this.#df.get(term) ?? 0) / documents <= COMMON_TERM_SHARE);
-    if (rare.length >= 2) return rare;
-    // Too few rare terms: keep the two rarest, whatever their frequency.
-    return terms.sort((a, b) => (this.#df.get(a) ?? 0) - (this.#df.get(b) ?? 0)).slice(0, 2);
+  #purge(list: Postings): void {
+    const docs: number[] = [];
+    const tfs: number[] = [];
+    for (let i = 0; i < list.docs.length; i++) {
+      const doc = list.docs[i]!;
+      if (this.#ids[doc] === '') continue;
+      docs.push(doc);
+      tfs.push(list.tfs[i]!);
+    }
+    list.docs = docs;
+    list.tfs = tfs;
+    list.dirty = false;
   }
 
-  #count(document: Document, delta: number): void {
-    for (const term of new Set([...codeTerms(document.name), ...codeTerms(document.text)])) {
-      const count = (this.#df.get(term) ?? 0) + delta;
-      if (count > 0) this.#df.set(term, count);
-      else this.#df.delete(term);
+  #grow(): void {
+    const slots = this.#ids.length;
+    if (this.#scores.length >= slots) return;
+    const capacity = Math.max(slots, this.#scores.length * 2, 1024);
+    this.#scores = new Float64Array(capacity);
+    this.#matched = new Uint16Array(capacity);
+    this.#stamp = new Uint32Array(capacity);
+    this.#touched = new Int32Array(capacity);
+    this.#epoch = 0;
+  }
+
+  #nextEpoch(): number {
+    this.#epoch++;
+    if (this.#epoch > 0xfffffff0) {
+      this.#stamp.fill(0);
+      this.#epoch = 1;
+    }
+    return this.#epoch;
+  }
+}
+
+function termCounts(text: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const term of codeTerms(text)) counts.set(term, (counts.get(term) ?? 0) + 1);
+  return counts;
+}
+
+/**
+ * The k best of the touched documents (score × matched terms), best first; ties go to the
+ * document added first. A min-heap of k: one comparison for most documents.
+ */
+function topK(
+  touched: Int32Array,
+  count: number,
+  scores: Float64Array,
+  matched: Uint16Array,
+  k: number,
+): Array<[number, number]> {
+  const size = Math.min(k, count);
+  const heapDocs = new Int32Array(size);
+  const heapScores = new Float64Array(size);
+  let filled = 0;
+  // `a` ranks below `b`: lower score, or equal score and added later.
+  const below = (scoreA: number, docA: number, scoreB: number, docB: number) =>
+    scoreA < scoreB || (scoreA === scoreB && docA > docB);
+  const siftDown = (start: number) => {
+    let i = start;
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let least = i;
+      if (left < filled && below(heapScores[left]!, heapDocs[left]!, heapScores[least]!, heapDocs[least]!))
+        least = left;
+      if (right < filled && below(heapScores[right]!, heapDocs[right]!, heapScores[least]!, heapDocs[least]!))
+        least = right;
+      if (least === i) return;
+      [heapScores[i], heapScores[least]] = [heapScores[least]!, heapScores[i]!];
+      [heapDocs[i], heapDocs[least]] = [heapDocs[least]!, heapDocs[i]!];
+      i = least;
+    }
+  };
+  for (let t = 0; t < count; t++) {
+    const doc = touched[t]!;
+    const score = scores[doc]! * matched[doc]!;
+    if (filled < size) {
+      // Sift up.
+      let i = filled++;
+      heapDocs[i] = doc;
+      heapScores[i] = score;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (!below(heapScores[i]!, heapDocs[i]!, heapScores[parent]!, heapDocs[parent]!)) break;
+        [heapScores[i], heapScores[parent]] = [heapScores[parent]!, heapScores[i]!];
+        [heapDocs[i], heapDocs[parent]] = [heapDocs[parent]!, heapDocs[i]!];
+        i = parent;
+      }
+    } else if (size > 0 && below(heapScores[0]!, heapDocs[0]!, score, doc)) {
+      heapDocs[0] = doc;
+      heapScores[0] = score;
+      siftDown(0);
     }
   }
+  const out: Array<[number, number]> = [];
+  for (let i = 0; i < filled; i++) out.push([heapDocs[i]!, heapScores[i]!]);
+  return out.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
 }
