@@ -73,7 +73,9 @@ function reference(chunks: readonly CodeChunk[], query: string, k: number) {
 
 function expectSameHits(actual: Array<{ id: string; score: number }>, expected: typeof actual) {
   expect(actual.map((hit) => hit.id)).toEqual(expected.map((hit) => hit.id));
-  actual.forEach((hit, i) => expect(hit.score).toBeCloseTo(expected[i]!.score, 9));
+  actual.forEach((hit, i) => {
+    expect(hit.score).toBeCloseTo(expected[i]!.score, 9);
+  });
 }
 
 const QUERIES = [
