@@ -1,10 +1,13 @@
 /**
- * The hybrid retriever: BM25 and vector search fused by reciprocal rank fusion, then
+ * The hybrid retriever: BM25 and vector search fused (by default each ranker's scores
+ * scaled by its best score and mixed with weights that favour BM25, the stronger ranker
+ * on code; reciprocal rank fusion on request), then
  * expanded along the code graph (callees and callers, bases, definitions of referenced
  * names) so that code connected to several good hits rises, and rendered as prompt
  * context within a token budget.
  */
 import type { CallOptions, CodeChunk, GraphEdgeKind } from '../src/core/index.js';
+import { isTermWeighted } from './embed/hashed-embedder.js';
 import type { RepositoryIndex } from './repository-index.js';
 import { estimateTokens } from './text/code-tokens.js';
 
@@ -18,6 +21,13 @@ export interface SearchOptions extends CallOptions {
   mode?: RetrievalMode;
   /** Candidates taken from each ranker before fusion. @default 50 */
   candidates?: number;
+  /**
+   * How the two rankings combine: `score` mixes each ranker's scores scaled by its best
+   * score; `rrf` is reciprocal rank fusion (ranks only). @default 'score'
+   */
+  fusion?: 'score' | 'rrf';
+  /** With `score` fusion, BM25's share of the mix (vectors get the rest). @default 0.7 */
+  keywordWeight?: number;
   /** The RRF constant: larger flattens the contribution of top ranks. @default 60 */
   rrfK?: number;
   /** How much a graph neighbour of a hit inherits of the hit's score. @default 0.1 */
@@ -64,13 +74,26 @@ export class HybridRetriever {
       for (const hit of vectorHits) scores.set(hit.id, hit.score);
       return this.#results(scores, k);
     }
-    const rrfK = options.rrfK ?? 60;
-    const fuse = (ids: readonly string[]) =>
-      ids.forEach((id, rank) => {
-        scores.set(id, (scores.get(id) ?? 0) + 1 / (rrfK + rank + 1));
-      });
-    fuse(this.#index.bm25.search(query, candidates).map((hit) => hit.id));
-    fuse(vectorHits.map((hit) => hit.id));
+    const keywordHits = this.#index.bm25.search(query, candidates);
+    if (options.fusion === 'rrf') {
+      const rrfK = options.rrfK ?? 60;
+      for (const hits of [keywordHits, vectorHits]) {
+        hits.forEach(({ id }, rank) => {
+          scores.set(id, (scores.get(id) ?? 0) + 1 / (rrfK + rank + 1));
+        });
+      }
+    } else {
+      const keywordWeight = options.keywordWeight ?? 0.7;
+      const mix = (hits: ReadonlyArray<{ id: string; score: number }>, weight: number) => {
+        const best = hits[0]?.score ?? 0;
+        if (best <= 0) return;
+        for (const { id, score } of hits) {
+          scores.set(id, (scores.get(id) ?? 0) + (weight * Math.max(score, 0)) / best);
+        }
+      };
+      mix(keywordHits, keywordWeight);
+      mix(vectorHits, 1 - keywordWeight);
+    }
     if (mode === 'hybrid-graph') await this.#expand(scores, options);
     return this.#results(scores, k);
   }
@@ -100,8 +123,14 @@ export class HybridRetriever {
   async #vectorSearch(query: string, k: number, options: CallOptions) {
     const vectors = this.#index.vectors;
     if (!vectors || vectors.size() === 0) return [];
-    const [vector] = await this.#index.embedder.embed([query], options);
-    return vectors.search(vector!, k);
+    const embedder = this.#index.embedder;
+    const bm25 = this.#index.bm25;
+    // Rare query words say more than common ones: weigh them by BM25's idf where the
+    // embedder can (the hashed one); other embedders see the plain query.
+    const vector = isTermWeighted(embedder)
+      ? embedder.embedWeighted(query, (term) => bm25.idf(term))
+      : (await embedder.embed([query], options))[0]!;
+    return vectors.search(vector, k);
   }
 
   async #expand(scores: Map<string, number>, options: SearchOptions): Promise<void> {

@@ -7,6 +7,7 @@ import { createScriptedModel } from '../agents/test-support/scripted-model.js';
 import type { Task } from '../src/core/index.js';
 import { chunkSource } from './chunk/chunk-source.js';
 import { discoverFiles } from './chunk/discover-files.js';
+import { HashedCodeEmbedder } from './embed/hashed-embedder.js';
 import { renderRepoMap } from './graph/repo-map.js';
 import { HybridRetriever } from './hybrid-retriever.js';
 import { RepositoryIndex } from './repository-index.js';
@@ -200,6 +201,24 @@ describe('repository index and hybrid retrieval', () => {
       expect(first?.name, mode).toBe('to_metres');
       expect(first).toMatchObject({ path: 'geometry/units.py', startLine: 1, endLine: 4 });
     }
+    // Either fusion: scores mixed (best first, at most 1 without the graph) or reciprocal ranks.
+    for (const fusion of ['score', 'rrf'] as const) {
+      const results = await retriever.search('convert a length to metres', { mode: 'hybrid', fusion, k: 3 });
+      expect(results[0]?.name, fusion).toBe('to_metres');
+      expect(results[0]!.score).toBeLessThanOrEqual(1);
+      expect(results.map((r) => r.score)).toEqual([...results.map((r) => r.score)].sort((a, b) => b - a));
+    }
+  });
+
+  it('weighs query words by rarity in the hashed embedding', () => {
+    const embedder = new HashedCodeEmbedder();
+    const text = 'convert a length to metres';
+    expect(embedder.embedWeighted(text, () => 1)).toEqual(embedder.embedOne(text));
+    // A word weighed down counts less in the similarity to a text that has it.
+    const dot = (a: Float32Array, b: Float32Array) => a.reduce((sum, value, i) => sum + value * b[i]!, 0);
+    const length = embedder.embedOne('length');
+    const down = embedder.embedWeighted(text, (term) => (term === 'length' ? 0.1 : 1));
+    expect(dot(down, length)).toBeLessThan(dot(embedder.embedOne(text), length) / 2);
   });
 
   it('expands along the graph: a callee of the hits joins the results', async () => {

@@ -3,7 +3,8 @@
  * (identifier sub-words, stemmed; their character trigrams, so `tokenize` meets `token`;
  * sub-word pairs, for phrases) are hashed into a fixed number of dimensions with a random
  * sign (the hashing trick), weighted by sublinear term frequency, and scaled to unit
- * length, so an inner product is a cosine similarity over a bag of code words.
+ * length, so an inner product is a cosine similarity over a bag of code words. Queries
+ * may weight their terms (`embedWeighted`), the retriever by inverse document frequency.
  */
 import type { Embedder } from '../../src/core/index.js';
 import { NsgenError } from '../../src/core/index.js';
@@ -19,6 +20,19 @@ export interface HashedEmbedderOptions {
 }
 
 export const DEFAULT_EMBEDDING_DIMENSION = 256;
+
+/**
+ * An embedder whose features are terms can weight a query's terms (by their rarity in the
+ * index, say) so that common words count less: the inner product with unweighted chunk
+ * vectors then weighs each shared term by its weight, as TF-IDF does.
+ */
+export interface TermWeightedEmbedder {
+  embedWeighted(text: string, termWeight: (term: string) => number): Float32Array;
+}
+
+export function isTermWeighted(embedder: unknown): embedder is TermWeightedEmbedder {
+  return typeof (embedder as Partial<TermWeightedEmbedder>).embedWeighted === 'function';
+}
 
 export class HashedCodeEmbedder implements Embedder {
   readonly dimension: number;
@@ -46,17 +60,25 @@ export class HashedCodeEmbedder implements Embedder {
     return texts.map((text) => this.embedOne(text));
   }
 
-  embedOne(text: string): Float32Array {
+  /** The query side of {@link TermWeightedEmbedder}: each term's features scaled by its weight. */
+  embedWeighted(text: string, termWeight: (term: string) => number): Float32Array {
+    return this.embedOne(text, termWeight);
+  }
+
+  embedOne(text: string, termWeight?: (term: string) => number): Float32Array {
     const counts = new Map<string, number>();
     const add = (feature: string, weight: number) => counts.set(feature, (counts.get(feature) ?? 0) + weight);
     const terms = codeTerms(text);
     for (let i = 0; i < terms.length; i++) {
       const term = terms[i]!;
-      add(`w:${term}`, 1);
+      const w = termWeight ? termWeight(term) : 1;
+      add(`w:${term}`, w);
       const padded = `<${term}>`;
-      for (let j = 0; j + 3 <= padded.length; j++) add(`t:${padded.slice(j, j + 3)}`, this.#trigramWeight);
+      for (let j = 0; j + 3 <= padded.length; j++)
+        add(`t:${padded.slice(j, j + 3)}`, this.#trigramWeight * w);
       const next = terms[i + 1];
-      if (next !== undefined) add(`p:${term} ${next}`, this.#pairWeight);
+      if (next !== undefined)
+        add(`p:${term} ${next}`, this.#pairWeight * (termWeight ? (w + termWeight(next)) / 2 : 1));
     }
     const vector = new Float32Array(this.dimension);
     for (const [feature, count] of counts) {

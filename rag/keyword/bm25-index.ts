@@ -125,6 +125,16 @@ export class Bm25Index {
     }
   }
 
+  /**
+   * Inverse document frequency of a (stemmed) term over the chunks' text, as BM25 weighs
+   * it: near 0 for a term in every chunk, largest for one in none.
+   */
+  idf(term: string): number {
+    const documents = this.size();
+    const frequency = this.#postings[1]!.get(term)?.live ?? 0;
+    return Math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5));
+  }
+
   search(query: string, k: number): KeywordHit[] {
     const documents = this.size();
     if (documents === 0 || k <= 0) return [];
