@@ -1,3 +1,4 @@
+import MiniSearch from 'minisearch';
 import { describe, expect, it } from 'vitest';
 import type { CodeChunk } from '../../src/core/index.js';
 import { codeTerms } from '../text/code-tokens.js';
@@ -86,6 +87,35 @@ const QUERIES = [
 ];
 
 describe('BM25 index', () => {
+  it('ranks and scores exactly as MiniSearch (the library it replaced for speed) configured alike', () => {
+    const chunks = corpus(400);
+    const miniSearch = new MiniSearch<{ id: string; name: string; text: string }>({
+      fields: ['name', 'text'],
+      tokenize: (text) => codeTerms(text),
+      processTerm: (term) => term,
+      searchOptions: { boost: { name: 2 }, combineWith: 'OR' },
+    });
+    miniSearch.addAll(chunks.map(keywordText));
+    const index = new Bm25Index();
+    index.add(chunks);
+    for (const query of QUERIES) {
+      // Distinct query terms, as the index scores them.
+      const theirs = miniSearch
+        .search([...new Set(codeTerms(query))].join(' '), { tokenize: (text) => text.split(' ') })
+        .slice(0, 10)
+        .map((hit) => ({ id: String(hit.id), score: hit.score }));
+      const ours = index.search(query, 10);
+      // Equal scores may come in either order; the scores at each rank must agree.
+      ours.forEach((hit, i) => {
+        expect(hit.score).toBeCloseTo(theirs[i]!.score, 9);
+      });
+      const cut = ours.at(-1)!.score + 1e-9;
+      const above = (hits: typeof ours) =>
+        new Set(hits.filter((hit) => hit.score > cut).map((hit) => hit.id));
+      expect(above(ours)).toEqual(above(theirs));
+    }
+  });
+
   it('ranks as BM25+ over the name and text fields', () => {
     const chunks = corpus(300);
     const index = new Bm25Index();
