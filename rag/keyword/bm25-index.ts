@@ -130,9 +130,7 @@ export class Bm25Index {
    * it: near 0 for a term in every chunk, largest for one in none.
    */
   idf(term: string): number {
-    const documents = this.size();
-    const frequency = this.#postings[1]!.get(term)?.live ?? 0;
-    return Math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5));
+    return inverseDocumentFrequency(this.size(), this.#postings[1]!.get(term)?.live ?? 0);
   }
 
   search(query: string, k: number): KeywordHit[] {
@@ -152,8 +150,7 @@ export class Bm25Index {
         const list = this.#postings[field]!.get(term);
         if (!list) continue;
         if (list.dirty) this.#purge(list);
-        const idf = Math.log(1 + (documents - list.live + 0.5) / (list.live + 0.5));
-        const weight = BOOSTS[field]! * idf;
+        const weight = BOOSTS[field]! * inverseDocumentFrequency(documents, list.live);
         const lengths = this.#lengths[field]!;
         const lengthScale = (K1 * B * documents) / Math.max(this.#totalLength[field]!, 1);
         const base = K1 * (1 - B);
@@ -260,6 +257,11 @@ export class Bm25Index {
     }
     return this.#epoch;
   }
+}
+
+/** BM25's idf of a term found in `frequency` of `documents` documents (never negative). */
+function inverseDocumentFrequency(documents: number, frequency: number): number {
+  return Math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5));
 }
 
 function termCounts(text: string): Map<string, number> {

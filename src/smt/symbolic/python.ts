@@ -241,7 +241,7 @@ export class PythonExecutor implements LanguageExecutor {
       const holder = target.childForFieldName('value')!;
       if (holder.type !== 'identifier')
         throw new UnsupportedConstruct('assignment target', target, excerpt(target));
-      const list = this.#machine.mutableList(holder, 'list');
+      const list = m.mutableList(holder, 'list');
       const index = this.evaluate(target.childForFieldName('subscript')!);
       if (index.kind !== 'int')
         throw new UnsupportedConstruct('subscript assignment', target, `index ${index.kind}`);
@@ -649,14 +649,14 @@ export class PythonExecutor implements LanguageExecutor {
       }
       m.assign(
         receiverNode.text,
-        m.sortList(this.#machine.mutableList(receiverNode, 'list'), node, { descending: false }),
+        m.sortList(m.mutableList(receiverNode, 'list'), node, { descending: false }),
       );
       return NONE;
     }
     if (method === 'append' || method === 'pop') {
       if (receiverNode.type !== 'identifier')
         throw new UnsupportedConstruct(`.${method}()`, node, 'on an expression');
-      const list = this.#machine.mutableList(receiverNode, 'list');
+      const list = m.mutableList(receiverNode, 'list');
       if (method === 'append') {
         if (argumentNodes.length !== 1)
           throw new UnsupportedConstruct('.append()', node, 'expects one argument');

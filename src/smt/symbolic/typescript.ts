@@ -404,7 +404,7 @@ export class TypeScriptExecutor implements LanguageExecutor {
       const holder = unwrap(inner.childForFieldName('object')!);
       if (holder.type !== 'identifier')
         throw new UnsupportedConstruct('assignment target', inner, excerpt(inner));
-      const list = this.#machine.mutableList(holder, 'array');
+      const list = m.mutableList(holder, 'array');
       const index = this.evaluate(inner.childForFieldName('index')!);
       if (index.kind !== 'int')
         throw new UnsupportedConstruct('index assignment', inner, `index ${index.kind}`);
@@ -624,7 +624,7 @@ export class TypeScriptExecutor implements LanguageExecutor {
       return this.#math(method, argumentNodes, node);
     }
     if ((method === 'push' || method === 'pop') && objectNode.type === 'identifier') {
-      const list = this.#machine.mutableList(objectNode, 'array');
+      const list = m.mutableList(objectNode, 'array');
       if (method === 'push') {
         let grown = list;
         for (const argument of argumentNodes) grown = m.append(grown, this.evaluate(argument), argument);
@@ -642,7 +642,7 @@ export class TypeScriptExecutor implements LanguageExecutor {
         descending: this.#sortOrder(receiver, argumentNodes[0], node),
       });
       if (objectNode.type === 'identifier') {
-        this.#machine.mutableList(objectNode, 'array');
+        m.mutableList(objectNode, 'array');
         m.assign(objectNode.text, sorted);
       }
       return sorted;
@@ -651,7 +651,7 @@ export class TypeScriptExecutor implements LanguageExecutor {
       const receiver = this.evaluate(objectNode);
       const reversed = m.reversed(receiver, node);
       if (objectNode.type === 'identifier') {
-        this.#machine.mutableList(objectNode, 'array');
+        m.mutableList(objectNode, 'array');
         m.assign(objectNode.text, reversed);
       }
       return reversed;
