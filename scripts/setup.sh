@@ -40,6 +40,13 @@ fi
 # Retrieval's native parts: faiss-node against libfaiss-dev, Neo4j's jars.
 bash scripts/setup-rag.sh
 
+# TensorFlow.js's native backend (scripts/setup-tensorflow.sh), the fastest for training. In
+# CI a failure here is a failure; elsewhere training falls back to the wasm backend.
+if ! bash scripts/setup-tensorflow.sh; then
+  [[ ${CI:-} == true ]] && exit 1
+  log 'TensorFlow set-up failed: training runs on the wasm backend (see the lines above)'
+fi
+
 log 'building (tsc)'
 npx tsc -p tsconfig.build.json >&2
 

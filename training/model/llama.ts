@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { NsgenError } from '../../src/core/index.js';
 import { headDim, type ModelConfig, parameterShapes } from './config.js';
+import { attention, linear, rmsNorm, rope, swiGlu } from './fused-ops.js';
 import { SeededRandom } from './random.js';
 
 /** Keys and values of earlier positions, one entry per layer, for incremental decoding. */
@@ -110,8 +111,8 @@ export class LlamaModel {
     return out;
   }
 
-  private weight(name: string): tf.Variable {
-    return this.weights.get(name) as tf.Variable;
+  private weight<T extends tf.Tensor = tf.Tensor2D>(name: string): T {
+    return this.weights.get(name) as tf.Tensor as T;
   }
 
   /**
@@ -120,7 +121,13 @@ export class LlamaModel {
    */
   forward(ids: tf.Tensor2D, cache?: KvCache): tf.Tensor3D {
     const [batch, time] = ids.shape;
-    const { dModel: d, nHeads: heads, vocabSize } = this.config;
+    return this.logits(ids, cache).reshape([batch, time, this.config.vocabSize]);
+  }
+
+  /** Logits `[batch · time, vocab]`, the rows in the order of the flattened ids. */
+  logits(ids: tf.Tensor2D, cache?: KvCache): tf.Tensor2D {
+    const [batch, time] = ids.shape;
+    const { dModel: d, nHeads: heads, vocabSize, normEps } = this.config;
     const hd = headDim(this.config);
     const start = cache?.length ?? 0;
     if (start + time > this.config.contextLength) {
@@ -137,22 +144,17 @@ export class LlamaModel {
       for (let j = start + i + 1; j < total; j++) maskValues[i * total + j] = -1e9;
     const mask = tf.tensor2d(maskValues, [time, total]);
 
+    // The residual stream stays [batch · time, d]; only attention sees heads.
     let x = embed(this.weight('token_embd.weight'), ids, vocabSize);
-    const flat = (t: tf.Tensor) => t.reshape([batch * time, -1]) as tf.Tensor2D;
-    const linear = (input: tf.Tensor, name: string) => matMul(flat(input), this.weight(name).transpose());
     const splitHeads = (t: tf.Tensor) =>
       t.reshape([batch, time, heads, hd]).transpose([0, 2, 1, 3]) as tf.Tensor4D;
-    const rope = (t: tf.Tensor4D) => {
-      const rotated = matMul(t.reshape([-1, hd]), this.rotation).reshape(t.shape);
-      return tf.add(tf.mul(t, cos), tf.mul(rotated, sin)) as tf.Tensor4D;
-    };
 
     for (let layer = 0; layer < this.config.nLayers; layer++) {
       const p = `blk.${layer}`;
-      const h = rmsNorm(x, this.weight(`${p}.attn_norm.weight`), this.config.normEps);
-      const q = rope(splitHeads(linear(h, `${p}.attn_q.weight`)));
-      let k = rope(splitHeads(linear(h, `${p}.attn_k.weight`)));
-      let v = splitHeads(linear(h, `${p}.attn_v.weight`));
+      const h = rmsNorm(x, this.weight<tf.Tensor1D>(`${p}.attn_norm.weight`), normEps);
+      const q = rope(splitHeads(linear(h, this.weight(`${p}.attn_q.weight`))), cos, sin, this.rotation);
+      let k = rope(splitHeads(linear(h, this.weight(`${p}.attn_k.weight`))), cos, sin, this.rotation);
+      let v = splitHeads(linear(h, this.weight(`${p}.attn_v.weight`)));
       if (cache) {
         const previous = cache.layers[layer];
         if (previous) {
@@ -165,20 +167,22 @@ export class LlamaModel {
         k = (cache.layers[layer] as { k: tf.Tensor4D }).k;
         v = (cache.layers[layer] as { v: tf.Tensor4D }).v;
       }
-      const scores = tf.add(tf.mul(matMul(q, swapLastAxes(k)), 1 / Math.sqrt(hd)), mask);
-      const attended = matMul(tf.softmax(scores), v)
+      const attended = attention(q, k, v, mask)
         .transpose([0, 2, 1, 3])
-        .reshape([batch * time, d]);
-      x = tf.add(x, linear(attended, `${p}.attn_output.weight`).reshape([batch, time, d]));
-      const g = rmsNorm(x, this.weight(`${p}.ffn_norm.weight`), this.config.normEps);
-      const gate = linear(g, `${p}.ffn_gate.weight`);
-      const up = linear(g, `${p}.ffn_up.weight`);
-      const ffn = linear(tf.mul(tf.mul(gate, tf.sigmoid(gate)), up), `${p}.ffn_down.weight`);
-      x = tf.add(x, ffn.reshape([batch, time, d]));
+        .reshape([batch * time, d]) as tf.Tensor2D;
+      x = tf.add(x, linear(attended, this.weight(`${p}.attn_output.weight`)));
+      const g = rmsNorm(x, this.weight<tf.Tensor1D>(`${p}.ffn_norm.weight`), normEps);
+      const gated = swiGlu(
+        linear(g, this.weight(`${p}.ffn_gate.weight`)),
+        linear(g, this.weight(`${p}.ffn_up.weight`)),
+      );
+      x = tf.add(x, linear(gated, this.weight(`${p}.ffn_down.weight`)));
     }
     if (cache) cache.length = total;
-    const out = rmsNorm(x, this.weight('output_norm.weight'), this.config.normEps);
-    return linear(out, 'output.weight').reshape([batch, time, vocabSize]) as tf.Tensor3D;
+    return linear(
+      rmsNorm(x, this.weight<tf.Tensor1D>('output_norm.weight'), normEps),
+      this.weight('output.weight'),
+    );
   }
 
   dispose(): void {
@@ -198,54 +202,23 @@ export function disposeCache(cache: KvCache): void {
   cache.length = 0;
 }
 
-function swapLastAxes(t: tf.Tensor): tf.Tensor {
-  const perm = t.shape.map((_, axis) => axis);
-  perm.splice(-2, 2, t.rank - 1, t.rank - 2);
-  return tf.transpose(t, perm);
-}
-
 /**
- * `a @ b` for operands of equal rank, whose gradient uses explicit transposes: the wasm
- * backend runs transposed matrix products (what `tf.matMul`'s own gradient asks for) about
- * twenty times slower than plain ones.
- */
-export function matMul(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  const product = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [x, y, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    save([x, y]);
-    return {
-      value: tf.matMul(x, y),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, ys] = saved as [tf.Tensor, tf.Tensor];
-        return [tf.matMul(dy, swapLastAxes(ys)), tf.matMul(swapLastAxes(xs), dy)];
-      },
-    };
-  });
-  return product(a, b);
-}
-
-function rmsNorm(x: tf.Tensor, weight: tf.Tensor, eps: number): tf.Tensor {
-  const scale = tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), eps));
-  return tf.mul(tf.mul(x, scale), weight);
-}
-
-/**
- * Embedding lookup with a hand-written gradient: the wasm backend lacks the
+ * Embedding lookup. On wasm, with a hand-written gradient: the backend lacks the
  * UnsortedSegmentSum kernel behind `gather`'s gradient, and the one-hot matrix product
  * that could replace it costs more than the rest of a small model's backward pass. The rows
  * of the upstream gradient are summed into the table's gradient in plain JavaScript instead
- * (a few thousand additions per batch, the same numbers on every backend).
+ * (a few thousand additions per batch).
  */
-function embed(table: tf.Variable, ids: tf.Tensor2D, vocabSize: number): tf.Tensor3D {
-  const [batch, time] = ids.shape;
+function embed(table: tf.Tensor2D, ids: tf.Tensor2D, vocabSize: number): tf.Tensor2D {
   const flatIds = ids.flatten();
+  if (tf.getBackend() !== 'wasm') return tf.gather(table, flatIds);
   const width = table.shape[1] as number;
   // The ids travel through `save`: tensors made inside a gradient scope are gone by the time
   // the backward pass runs.
   const lookup = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [tableInput, save] = args as [tf.Tensor, tf.GradSaveFunc];
     save([flatIds]);
-    const value = tf.gather(tableInput, flatIds).reshape([batch, time, -1]);
+    const value = tf.gather(tableInput, flatIds);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const rows = (saved[0] as tf.Tensor1D).dataSync();
       const upstream = dy.dataSync();
@@ -260,7 +233,7 @@ function embed(table: tf.Variable, ids: tf.Tensor2D, vocabSize: number): tf.Tens
     };
     return { value, gradFunc };
   });
-  return lookup(table) as tf.Tensor3D;
+  return lookup(table) as tf.Tensor2D;
 }
 
 function describe(config: ModelConfig): string {

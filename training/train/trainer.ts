@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { NsgenError, throwIfAborted } from '../../src/core/index.js';
 import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint.js';
+import { crossEntropy } from '../model/fused-ops.js';
 import type { LlamaModel } from '../model/llama.js';
 import type { ByteBpeTokenizer } from '../tokenizer/bpe.js';
 import { AdamW, type AdamWOptions, learningRateAt } from './adamw.js';
@@ -64,13 +65,8 @@ export interface TrainResult {
 /** Mean masked cross-entropy of a batch. */
 export function batchLoss(model: LlamaModel, batch: Batch): tf.Scalar {
   return tf.tidy(() => {
-    const vocab = model.config.vocabSize;
     const inputs = tf.tensor2d(batch.inputs, [batch.batchSize, batch.time], 'int32');
-    const logits = model.forward(inputs).reshape([batch.batchSize * batch.time, vocab]);
-    const targets = tf.oneHot(tf.tensor1d(batch.targets, 'int32'), vocab).toFloat();
-    const picked = tf.sum(tf.mul(tf.logSoftmax(logits), targets), -1);
-    const mask = tf.tensor1d(batch.mask);
-    return tf.div(tf.neg(tf.sum(tf.mul(picked, mask))), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
+    return crossEntropy(model.logits(inputs), batch.targets, batch.mask);
   });
 }
 
