@@ -212,7 +212,11 @@ function ensureTorch(): { available: boolean; note: string } {
     : { available: false, note: 'torch installed but does not import' };
 }
 
-function measureTorch(config: ModelConfig, size: (typeof SIZES)[number], threads: number | null): Row & { threads: number } {
+function measureTorch(
+  config: ModelConfig,
+  size: (typeof SIZES)[number],
+  threads: number | null,
+): Row & { threads: number } {
   const script = join(mkdtempSync(join(tmpdir(), 'nsgen-bench-torch-')), 'train.py');
   writeFileSync(script, PYTORCH_SCRIPT);
   const settings = { ...config, batch: BATCH, steps: TORCH_STEPS[size], warmup: 2, threads };
