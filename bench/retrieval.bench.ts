@@ -4,17 +4,20 @@
  *
  * Quality: for functions with a docstring, the query is the docstring's first sentence,
  * removed from the indexed text; the target is that function. MRR@10 and Recall@10 for
- * BM25 alone, vectors alone, hybrid (RRF) and hybrid + graph expansion.
+ * BM25 alone, vectors alone, hybrid (score fusion) and hybrid + graph expansion, with the
+ * default embedder (the learned one; `--embedder SPEC` for another, e.g. `hashed`).
  * Speed: indexing throughput (files and chunks per second) on the same folder, and query
  * latency p50/p95 at 10k and 100k chunks (the library's chunks repeated under new paths),
  * for exact (FAISS flat) and approximate (FAISS IVF) vectors.
  *
- * Run: npx tsx bench/retrieval.bench.ts   (writes bench/results/retrieval.json)
+ * Run: npx tsx bench/retrieval.bench.ts [--quality-only] [--embedder SPEC]
+ * (writes bench/results/retrieval.json)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChunkedFile, ChunkSymbols } from '../rag/chunk/chunk-source.js';
+import { resolveEmbedder } from '../rag/embed/resolve-embedder.js';
 import { HybridRetriever, RETRIEVAL_MODES, type RetrievalMode } from '../rag/hybrid-retriever.js';
 import { RepositoryIndex, type VectorIndexChoice } from '../rag/repository-index.js';
 import type { CodeChunk } from '../src/core/index.js';
@@ -34,6 +37,10 @@ const SKIP = [
   'ensurepip',
 ];
 const QUERY_COUNT = 600;
+const embedderArgument = process.argv.indexOf('--embedder');
+/** The embedder under test: the default unless `--embedder SPEC` names another. */
+const embedder = () =>
+  embedderArgument > 0 ? { embedder: resolveEmbedder(process.argv[embedderArgument + 1]!) } : {};
 
 function firstSentence(docstring: string): string | undefined {
   const paragraph = docstring
@@ -64,7 +71,7 @@ function percentile(values: number[], p: number): number {
 
 async function main(): Promise<void> {
   // --- indexing throughput on the real folder
-  const throughputIndex = new RepositoryIndex({ vectorIndex: 'faiss-flat' });
+  const throughputIndex = new RepositoryIndex({ vectorIndex: 'faiss-flat', ...embedder() });
   let started = performance.now();
   const report = await throughputIndex.update(stdlib, { discover: { skipDirectories: SKIP } });
   const indexSeconds = (performance.now() - started) / 1000;
@@ -97,7 +104,7 @@ async function main(): Promise<void> {
     file: { ...file, chunks: file.chunks.map((chunk) => withoutSentence(chunk, queried.get(chunk.id))) },
     hash: '',
   }));
-  const qualityIndex = new RepositoryIndex({ vectorIndex: 'faiss-flat' });
+  const qualityIndex = new RepositoryIndex({ vectorIndex: 'faiss-flat', ...embedder() });
   await qualityIndex.addChunkedFiles(edited);
   await qualityIndex.rebuildGraph();
   const retriever = new HybridRetriever(qualityIndex);
@@ -115,7 +122,9 @@ async function main(): Promise<void> {
     }
     quality[mode] = { mrr10: reciprocal / queries.length, recall10: hits / queries.length };
   }
-  console.log(`\nquality on ${queries.length} docstring queries (${qualityIndex.chunks.size} chunks)`);
+  console.log(
+    `\nquality on ${queries.length} docstring queries (${qualityIndex.chunks.size} chunks, embedder ${qualityIndex.embedder.spec})`,
+  );
   console.table(
     Object.fromEntries(
       Object.entries(quality).map(([mode, value]) => [
@@ -136,7 +145,7 @@ async function main(): Promise<void> {
   for (const size of sizes) {
     const chunks = replicate(base, size);
     for (const vectorIndex of ['faiss-flat', 'faiss-ivf'] as VectorIndexChoice[]) {
-      const index = new RepositoryIndex({ vectorIndex });
+      const index = new RepositoryIndex({ vectorIndex, ...embedder() });
       const buildStart = performance.now();
       await index.addChunkedFiles(groupByFile(chunks, symbolsOf).map((file) => ({ file, hash: '' })));
       await index.rebuildGraph();
@@ -179,7 +188,7 @@ async function main(): Promise<void> {
   await mkdir('bench/results', { recursive: true });
   await writeFile(
     join('bench/results', 'retrieval.json'),
-    `${JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, throughput: { ...throughput, unchangedReindexSeconds: noChangeSeconds }, quality, queries: queries.length, latency }, null, 2)}\n`,
+    `${JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, throughput: { ...throughput, unchangedReindexSeconds: noChangeSeconds }, embedder: qualityIndex.embedder.spec, quality, queries: queries.length, latency }, null, 2)}\n`,
   );
 }
 

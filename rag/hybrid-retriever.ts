@@ -1,13 +1,14 @@
 /**
  * The hybrid retriever: BM25 and vector search fused (by default each ranker's scores
- * scaled by its best score and mixed with weights that favour BM25, the stronger ranker
- * on code; reciprocal rank fusion on request), then
+ * scaled by its best score and mixed with a weight that suits the embedder — chosen on
+ * its development split; reciprocal rank fusion on request), then
  * expanded along the code graph (callees and callers, bases, definitions of referenced
  * names) so that code connected to several good hits rises, and rendered as prompt
  * context within a token budget.
  */
 import type { CallOptions, CodeChunk, GraphEdgeKind } from '../src/core/index.js';
 import { isTermWeighted } from './embed/hashed-embedder.js';
+import { isQueryEmbedder } from './embed/learned-embedder.js';
 import type { RepositoryIndex } from './repository-index.js';
 import { estimateTokens } from './text/code-tokens.js';
 
@@ -23,10 +24,14 @@ export interface SearchOptions extends CallOptions {
   candidates?: number;
   /**
    * How the two rankings combine: `score` mixes each ranker's scores scaled by its best
-   * score; `rrf` is reciprocal rank fusion (ranks only). @default 'score'
+   * score; `minmax` scales them between the worst and the best candidate instead; `rrf` is
+   * reciprocal rank fusion (ranks only). @default 'score'
    */
-  fusion?: 'score' | 'rrf';
-  /** With `score` fusion, BM25's share of the mix (vectors get the rest). @default 0.7 */
+  fusion?: 'score' | 'minmax' | 'rrf';
+  /**
+   * With `score` and `minmax` fusion, BM25's share of the mix (vectors get the rest).
+   * @default the embedder's own (the learned embedder's, chosen on its development split), else 0.7
+   */
   keywordWeight?: number;
   /** The RRF constant: larger flattens the contribution of top ranks. @default 60 */
   rrfK?: number;
@@ -83,12 +88,16 @@ export class HybridRetriever {
         });
       }
     } else {
-      const keywordWeight = options.keywordWeight ?? 0.7;
+      const embedder = this.#index.embedder;
+      const keywordWeight =
+        options.keywordWeight ?? (isQueryEmbedder(embedder) ? embedder.keywordWeight : undefined) ?? 0.7;
+      const minmax = options.fusion === 'minmax';
       const mix = (hits: ReadonlyArray<{ id: string; score: number }>, weight: number) => {
         const best = hits[0]?.score ?? 0;
-        if (best <= 0) return;
+        const floor = minmax ? Math.max(hits.at(-1)?.score ?? 0, 0) : 0;
+        if (best <= floor) return;
         for (const { id, score } of hits) {
-          scores.set(id, (scores.get(id) ?? 0) + (weight * Math.max(score, 0)) / best);
+          scores.set(id, (scores.get(id) ?? 0) + (weight * Math.max(score - floor, 0)) / (best - floor));
         }
       };
       mix(keywordHits, keywordWeight);
@@ -125,11 +134,14 @@ export class HybridRetriever {
     if (!vectors || vectors.size() === 0) return [];
     const embedder = this.#index.embedder;
     const bm25 = this.#index.bm25;
-    // Rare query words say more than common ones: weigh them by BM25's idf where the
-    // embedder can (the hashed one); other embedders see the plain query.
-    const vector = isTermWeighted(embedder)
-      ? embedder.embedWeighted(query, (term) => bm25.idf(term))
-      : (await embedder.embed([query], options))[0]!;
+    // Rare query words say more than common ones: the embedders that weigh terms (the
+    // learned and the hashed one) get BM25's idf; other embedders see the plain query.
+    const idf = (term: string) => bm25.idf(term);
+    const vector = isQueryEmbedder(embedder)
+      ? embedder.embedQuery(query, idf)
+      : isTermWeighted(embedder)
+        ? embedder.embedWeighted(query, idf)
+        : (await embedder.embed([query], options))[0]!;
     return vectors.search(vector, k);
   }
 

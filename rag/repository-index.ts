@@ -16,7 +16,7 @@ import type {
 import { NsgenError, throwIfAborted } from '../src/core/index.js';
 import { type ChunkedFile, type ChunkSymbols, chunkSource } from './chunk/chunk-source.js';
 import { type DiscoverOptions, discoverFiles, type SkippedFile } from './chunk/discover-files.js';
-import { HashedCodeEmbedder } from './embed/hashed-embedder.js';
+import { isChunkEmbedder, LearnedCodeEmbedder } from './embed/learned-embedder.js';
 import { resolveEmbedder } from './embed/resolve-embedder.js';
 import { buildCodeGraph } from './graph/code-graph.js';
 import { MemoryGraphStore } from './graph/memory-graph-store.js';
@@ -25,8 +25,11 @@ import { faissAvailable } from './vector/faiss-binding.js';
 import { FaissVectorIndex } from './vector/faiss-vector-index.js';
 import { FlatVectorIndex } from './vector/flat-vector-index.js';
 
-/** Bumped whenever the saved layout or the chunking changes: older indexes must be rebuilt. */
-export const INDEX_FORMAT_VERSION = 2;
+/**
+ * Bumped whenever the saved layout, the chunking or the bundled embedder's weights change:
+ * older indexes must be rebuilt. 3: the learned embedder is the default.
+ */
+export const INDEX_FORMAT_VERSION = 3;
 
 export type VectorIndexChoice = 'auto' | 'flat' | 'faiss-flat' | 'faiss-ivf' | 'faiss-hnsw';
 
@@ -34,7 +37,7 @@ export type VectorIndexChoice = 'auto' | 'flat' | 'faiss-flat' | 'faiss-ivf' | '
 export const AUTO_IVF_THRESHOLD = 20_000;
 
 export interface RepositoryIndexOptions {
-  /** @default a HashedCodeEmbedder of 256 dimensions */
+  /** @default the bundled LearnedCodeEmbedder (`learned`); `hashed` is the older default */
   embedder?: Embedder;
   /** @default 'auto': FAISS (exact below 20k chunks, IVF above), the TypeScript flat index without FAISS */
   vectorIndex?: VectorIndexChoice;
@@ -74,7 +77,7 @@ export interface IndexReport {
   warnings: string[];
 }
 
-/** The text an embedder sees for a chunk. */
+/** The text an embedder sees for a chunk (unless it reads chunks' fields itself: a ChunkEmbedder). */
 export function embeddingText(chunk: CodeChunk): string {
   // The name says most about what a function does: it counts three times.
   const name = chunk.qualifiedName.replaceAll('.', ' ');
@@ -93,7 +96,7 @@ export class RepositoryIndex {
   #skipped: SkippedFile[] = [];
 
   constructor(options: RepositoryIndexOptions & { root?: string } = {}) {
-    this.embedder = options.embedder ?? new HashedCodeEmbedder();
+    this.embedder = options.embedder ?? new LearnedCodeEmbedder();
     this.graph = options.graph ?? new MemoryGraphStore();
     this.#choice = options.vectorIndex ?? 'auto';
     this.#root = options.root ?? '';
@@ -286,10 +289,14 @@ export class RepositoryIndex {
 
   async #embedAll(chunks: readonly CodeChunk[], options: CallOptions): Promise<Float32Array[]> {
     const vectors: Float32Array[] = [];
+    const embedder = this.embedder;
     for (let start = 0; start < chunks.length; start += 256) {
       throwIfAborted(options.signal);
+      const batch = chunks.slice(start, start + 256);
       vectors.push(
-        ...(await this.embedder.embed(chunks.slice(start, start + 256).map(embeddingText), options)),
+        ...(await (isChunkEmbedder(embedder)
+          ? embedder.embedChunks(batch, options)
+          : embedder.embed(batch.map(embeddingText), options))),
       );
     }
     return vectors;

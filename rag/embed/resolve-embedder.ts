@@ -1,13 +1,26 @@
-/** Builds an embedder from its spec: `hashed[:DIM]` or `openai:MODEL@BASE_URL#DIM`. */
+/**
+ * Builds an embedder from its spec: `learned` (the bundled model), `learned:DIR` (a saved
+ * model), `hashed[:DIM]` or `openai:MODEL@BASE_URL#DIM`.
+ */
 import type { Embedder } from '../../src/core/index.js';
 import { NsgenError } from '../../src/core/index.js';
 import { HashedCodeEmbedder } from './hashed-embedder.js';
+import { LearnedCodeEmbedder } from './learned-embedder.js';
 import { OpenAIEmbedder } from './openai-embedder.js';
 
-export const EMBEDDER_PROVIDERS = ['hashed', 'openai'] as const;
+export const EMBEDDER_PROVIDERS = ['learned', 'hashed', 'openai'] as const;
 
 export function resolveEmbedder(spec: string, options: { apiKey?: string } = {}): Embedder {
   const [provider, rest = ''] = spec.split(/:(.*)/s, 2) as [string, string?];
+  if (provider === 'learned') {
+    if (rest === 'memory') {
+      throw new NsgenError(
+        'INVALID_ARGUMENT',
+        'embedder spec learned:memory names a model that was never saved: save it and use learned:DIR',
+      );
+    }
+    return new LearnedCodeEmbedder(rest ? { directory: rest } : {});
+  }
   if (provider === 'hashed') {
     return new HashedCodeEmbedder(rest ? { dimension: Number(rest) } : {});
   }

@@ -97,7 +97,10 @@ program
     choiceOption(['auto', 'flat', 'faiss-flat', 'faiss-ivf', 'faiss-hnsw'] as const),
     'auto',
   )
-  .option('--embedder <spec>', 'hashed[:DIM] | openai:MODEL@BASE_URL#DIM', 'hashed')
+  .option(
+    '--embedder <spec>',
+    "learned[:DIR] | hashed[:DIM] | openai:MODEL@BASE_URL#DIM (default: the saved index's, else learned)",
+  )
   .option('--json', 'print the report as JSON on stdout')
   .action((dir: string, options) => indexCommand(dir, options));
 

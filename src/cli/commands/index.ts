@@ -15,7 +15,7 @@ export interface IndexCommandOptions {
   out: string;
   graph?: string;
   vectors: VectorIndexChoice;
-  embedder: string;
+  embedder?: string;
   json?: boolean;
 }
 
@@ -43,14 +43,15 @@ export async function indexCommand(dir: string, options: IndexCommandOptions): P
           graph,
           ...(apiKey !== undefined ? { apiKey } : {}),
         });
-        if (index.embedder.spec !== options.embedder && options.embedder !== 'hashed') index = undefined;
+        // Another embedder asked for: the vectors are rebuilt with it.
+        if (options.embedder !== undefined && index.embedder.spec !== options.embedder) index = undefined;
       } catch (error) {
         warnings.push(`rebuilding: ${error instanceof Error ? error.message : String(error)}`);
         index = undefined;
       }
     }
     index ??= new RepositoryIndex({
-      embedder: resolveEmbedder(options.embedder, apiKey !== undefined ? { apiKey } : {}),
+      embedder: resolveEmbedder(options.embedder ?? 'learned', apiKey !== undefined ? { apiKey } : {}),
       vectorIndex: options.vectors,
       graph,
     });
