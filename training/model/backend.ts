@@ -13,7 +13,19 @@ const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
 
 let wasmRegistered = false;
 
-async function tryNative(): Promise<boolean> {
+export interface BackendOptions {
+  /**
+   * Threads the native backend gives each op (TensorFlow's intra-op pool). TensorFlow reads
+   * it once, when the backend first loads in a process. One thread is faster for models of
+   * a few million parameters or less, whose ops are too small to split (measured: 21k
+   * against 13k tokens/s for `tiny` on 2 cores); larger models gain from every core.
+   * @default all cores
+   */
+  threads?: number;
+}
+
+async function tryNative(options: BackendOptions): Promise<boolean> {
+  if (options.threads !== undefined) process.env.TF_NUM_INTRAOP_THREADS = String(options.threads);
   for (const name of NATIVE_PACKAGES) {
     try {
       await import(name);
@@ -41,10 +53,13 @@ async function tryWasm(): Promise<boolean> {
  * Activates a backend and returns its name. `auto` takes the first available in the
  * order above; naming one that cannot start is an error.
  */
-export async function useBackend(choice: BackendName | 'auto' = 'auto'): Promise<BackendName> {
+export async function useBackend(
+  choice: BackendName | 'auto' = 'auto',
+  options: BackendOptions = {},
+): Promise<BackendName> {
   if (choice !== 'auto' && tf.getBackend() === choice) return choice;
   const attempts: Record<BackendName, () => Promise<boolean>> = {
-    tensorflow: tryNative,
+    tensorflow: () => tryNative(options),
     wasm: tryWasm,
     cpu: () => tf.setBackend('cpu'),
   };

@@ -43,6 +43,8 @@ export interface RecipeOptions extends Omit<TrainOptions, 'outDir'> {
   out: string;
   /** @default 'auto' */
   backend?: BackendName | 'auto';
+  /** Threads per op on the native backend (see BackendOptions). */
+  threads?: number;
   /** Seed of initialisation and data order. @default 1 */
   seed?: number;
   /** Continue from `OUT/checkpoint`. */
@@ -72,7 +74,7 @@ export async function pretrainFromFiles(
     config?: Partial<ModelConfig>;
   },
 ): Promise<RecipeResult> {
-  const backend = await useBackend(options.backend ?? 'auto');
+  const backend = await useBackend(options.backend ?? 'auto', threadsOf(options));
   const tokenizer = await ByteBpeTokenizer.load(options.tokenizer);
   const config = modelConfig(options.size, { ...options.config, vocabSize: tokenizer.vocabSize });
   const documents = await readDocuments(options.data);
@@ -122,7 +124,7 @@ export async function pretrainFromFiles(
 export async function sftFromFiles(
   options: RecipeOptions & { from: string; data?: string; tasks?: Task[] },
 ): Promise<RecipeResult> {
-  const backend = await useBackend(options.backend ?? 'auto');
+  const backend = await useBackend(options.backend ?? 'auto', threadsOf(options));
   const pairs: PromptResponse[] = [
     ...(options.data ? await readPromptResponseFile(options.data) : []),
     ...tasksToPairs(options.tasks ?? []),
@@ -151,6 +153,10 @@ export async function sftFromFiles(
   const result = await trainer.run();
   trainer.dispose();
   return { ...result, backend, parameters: countParameters(trainer.model), trainTokens: data.trainTokens };
+}
+
+function threadsOf(options: RecipeOptions): { threads?: number } {
+  return options.threads !== undefined ? { threads: options.threads } : {};
 }
 
 function countParameters(model: LlamaModel): number {

@@ -34,6 +34,7 @@ interface CommonTrainOptions {
   clipNorm?: number;
   evalEvery?: number;
   backend: string;
+  threads?: number;
   seed: number;
   resume?: boolean;
   json?: boolean;
@@ -51,6 +52,11 @@ function addTrainOptions(command: Command): Command {
     .option('--clip-norm <norm>', 'global gradient-norm clip (default 1)', numberOption(0))
     .option('--eval-every <n>', 'evaluate and checkpoint every n steps (default 50)', integerOption(1))
     .option('--backend <name>', 'auto | tensorflow | wasm | cpu', 'auto')
+    .option(
+      '--threads <n>',
+      'threads per op on the tensorflow backend (default: all cores; 1 is faster for models of a few million parameters)',
+      integerOption(1),
+    )
     .option('--seed <n>', 'seed of initialisation and data order', integerOption(0), 1)
     .option('--resume', 'continue from OUT/checkpoint')
     .option('--json', 'print the result as JSON on stdout');
@@ -69,6 +75,7 @@ async function trainSettings(options: CommonTrainOptions) {
     ...(options.clipNorm !== undefined ? { clipNorm: options.clipNorm } : {}),
     ...(options.evalEvery !== undefined ? { evalEvery: options.evalEvery } : {}),
     backend: parseBackend(options.backend),
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
     seed: options.seed,
     resume: options.resume === true,
     ...(process.stderr.isTTY ? { progress: process.stderr } : {}),
