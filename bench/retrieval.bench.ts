@@ -3,7 +3,8 @@
  * the machine's python3 (without its tests and vendored packages).
  *
  * Quality: for functions with a docstring, the query is the docstring's first sentence,
- * removed from the indexed text; the target is that function. MRR@10 and Recall@10 for
+ * removed from the indexed text (`queryOf` and `withoutSentence`, the functions that build the
+ * learned embedder's training pairs); the target is that function. MRR@10 and Recall@10 for
  * BM25 alone, vectors alone, hybrid (score fusion) and hybrid + graph expansion, with the
  * default embedder (the learned one; `--embedder SPEC` for another, e.g. `hashed`).
  * Speed: indexing throughput (files and chunks per second) on the same folder, and query
@@ -18,6 +19,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChunkedFile, ChunkSymbols } from '../rag/chunk/chunk-source.js';
 import { resolveEmbedder } from '../rag/embed/resolve-embedder.js';
+import { queryOf, withoutSentence } from '../rag/embed/train/corpus.js';
 import { HybridRetriever, RETRIEVAL_MODES, type RetrievalMode } from '../rag/hybrid-retriever.js';
 import { RepositoryIndex, type VectorIndexChoice } from '../rag/repository-index.js';
 import type { CodeChunk } from '../src/core/index.js';
@@ -41,16 +43,6 @@ const embedderArgument = process.argv.indexOf('--embedder');
 /** The embedder under test: the default unless `--embedder SPEC` names another. */
 const embedder = () =>
   embedderArgument > 0 ? { embedder: resolveEmbedder(process.argv[embedderArgument + 1]!) } : {};
-
-function firstSentence(docstring: string): string | undefined {
-  const paragraph = docstring
-    .split(/\n\s*\n/)[0]!
-    .replace(/\s+/g, ' ')
-    .trim();
-  const match = /^(.+?[.!?])(\s|$)/.exec(paragraph);
-  const sentence = (match ? match[1]! : paragraph).trim();
-  return sentence.split(' ').length >= 4 ? sentence : undefined;
-}
 
 /** Deterministic shuffle (for the query sample). */
 function shuffled<T>(items: T[], seed = 7): T[] {
@@ -91,17 +83,19 @@ async function main(): Promise<void> {
 
   // --- quality: queries are first docstring sentences, removed from the indexed text
   const files = throughputIndex.chunkedFiles();
-  const candidates = files.flatMap((file) =>
-    file.chunks.filter(
-      (chunk) => chunk.kind !== 'class' && chunk.docstring && firstSentence(chunk.docstring),
-    ),
-  );
+  const candidates = files.flatMap((file) => file.chunks.filter((chunk) => queryOf(chunk) !== undefined));
   const queries = shuffled(candidates)
     .slice(0, QUERY_COUNT)
-    .map((chunk) => ({ id: chunk.id, query: firstSentence(chunk.docstring!)! }));
+    .map((chunk) => ({ id: chunk.id, query: queryOf(chunk)! }));
   const queried = new Map(queries.map((query) => [query.id, query.query]));
   const edited: Array<{ file: ChunkedFile; hash: string }> = files.map((file) => ({
-    file: { ...file, chunks: file.chunks.map((chunk) => withoutSentence(chunk, queried.get(chunk.id))) },
+    file: {
+      ...file,
+      chunks: file.chunks.map((chunk) => {
+        const query = queried.get(chunk.id);
+        return query ? withoutSentence(chunk, query) : chunk;
+      }),
+    },
     hash: '',
   }));
   const qualityIndex = new RepositoryIndex({ vectorIndex: 'faiss-flat', ...embedder() });
@@ -190,18 +184,6 @@ async function main(): Promise<void> {
     join('bench/results', 'retrieval.json'),
     `${JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, throughput: { ...throughput, unchangedReindexSeconds: noChangeSeconds }, embedder: qualityIndex.embedder.spec, quality, queries: queries.length, latency }, null, 2)}\n`,
   );
-}
-
-function withoutSentence(chunk: CodeChunk, sentence: string | undefined): CodeChunk {
-  if (!sentence || !chunk.docstring) return chunk;
-  // The sentence may wrap over lines in the source: match it with any whitespace between words.
-  const words = sentence.split(' ').map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  const pattern = new RegExp(words.join('\\s+'));
-  return {
-    ...chunk,
-    text: chunk.text.replace(pattern, ''),
-    docstring: chunk.docstring.replace(pattern, '').trim(),
-  };
 }
 
 /** Copies of the library under `copyN/` paths, remembering which chunk each copies. */

@@ -78,6 +78,14 @@ export async function useBackend(
   );
 }
 
+/**
+ * Whether the wasm backend is active: it lacks some kernels and runs others slowly, so a few
+ * places take another route on it (fused-ops.ts, the embedding lookup, AdamW's slicing).
+ */
+export function onWasm(): boolean {
+  return tf.getBackend() === 'wasm';
+}
+
 export function parseBackend(value: string): BackendName | 'auto' {
   if (value === 'auto' || (BACKENDS as readonly string[]).includes(value))
     return value as BackendName | 'auto';

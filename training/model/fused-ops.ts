@@ -10,16 +10,9 @@
  * scope are gone by the time the backward pass runs.
  */
 import * as tf from '@tensorflow/tfjs';
+import { onWasm } from './backend.js';
 
 type Saved = (tf.Tensor | tf.GradSaveFunc)[];
-
-/**
- * The wasm backend runs transposed matrix products about twenty times slower than plain
- * ones, so there the transposes are explicit; elsewhere the product's flags are free.
- */
-function onWasm(): boolean {
-  return tf.getBackend() === 'wasm';
-}
 
 function swapLastAxes(t: tf.Tensor): tf.Tensor {
   const perm = t.shape.map((_, axis) => axis);
@@ -27,7 +20,11 @@ function swapLastAxes(t: tf.Tensor): tf.Tensor {
   return tf.transpose(t, perm);
 }
 
-/** `op(a) @ op(b)`, not differentiable by itself: used inside the gradients below. */
+/**
+ * `op(a) @ op(b)`, not differentiable by itself: used inside the gradients below. The wasm
+ * backend runs transposed matrix products about twenty times slower than plain ones, so
+ * there the transposes are explicit; elsewhere the product's flags are free.
+ */
 export function product(a: tf.Tensor, b: tf.Tensor, transposeA = false, transposeB = false): tf.Tensor {
   if (!onWasm()) return tf.matMul(a, b, transposeA, transposeB);
   return tf.matMul(transposeA ? swapLastAxes(a) : a, transposeB ? swapLastAxes(b) : b);

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { NsgenError } from '../../src/core/index.js';
+import { onWasm } from './backend.js';
 import { headDim, type ModelConfig, parameterShapes } from './config.js';
 import { attention, linear, rmsNorm, rope, swiGlu } from './fused-ops.js';
 import { SeededRandom } from './random.js';
@@ -211,7 +212,7 @@ export function disposeCache(cache: KvCache): void {
  */
 function embed(table: tf.Tensor2D, ids: tf.Tensor2D, vocabSize: number): tf.Tensor2D {
   const flatIds = ids.flatten();
-  if (tf.getBackend() !== 'wasm') return tf.gather(table, flatIds);
+  if (!onWasm()) return tf.gather(table, flatIds);
   const width = table.shape[1] as number;
   // The ids travel through `save`: tensors made inside a gradient scope are gone by the time
   // the backward pass runs.

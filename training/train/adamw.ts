@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { NsgenError } from '../../src/core/index.js';
+import { onWasm } from '../model/backend.js';
 import type { WeightMap } from '../model/llama.js';
 
 export interface AdamWOptions {
@@ -28,9 +29,7 @@ export class AdamW {
   private readonly epsilon: number;
   private readonly weightDecay: number;
   private readonly clipNorm: number;
-  private readonly names: string[];
-  private readonly sizes: number[];
-  /** First and second moments of every variable, concatenated in `names` order. */
+  /** First and second moments of every variable, concatenated in the map's order. */
   private readonly m: tf.Variable;
   private readonly v: tf.Variable;
   /** Weight decay per element: `weightDecay` on matrices, 0 on vectors (norm weights). */
@@ -47,17 +46,14 @@ export class AdamW {
     this.epsilon = options.epsilon ?? 1e-8;
     this.weightDecay = options.weightDecay ?? 0.1;
     this.clipNorm = options.clipNorm ?? 1;
-    this.names = [...variables.keys()];
-    this.sizes = this.names.map((name) => (variables.get(name) as tf.Variable).size);
-    const total = this.sizes.reduce((a, b) => a + b, 0);
+    const total = [...variables.values()].reduce((sum, variable) => sum + variable.size, 0);
     this.m = tf.variable(tf.zeros([total]), false);
     this.v = tf.variable(tf.zeros([total]), false);
     const decay = new Float32Array(total);
     let offset = 0;
-    for (const [index, name] of this.names.entries()) {
-      const size = this.sizes[index] as number;
-      if ((variables.get(name) as tf.Variable).rank > 1) decay.fill(this.weightDecay, offset, offset + size);
-      offset += size;
+    for (const variable of variables.values()) {
+      if (variable.rank > 1) decay.fill(this.weightDecay, offset, offset + variable.size);
+      offset += variable.size;
     }
     this.decay = tf.tensor1d(decay);
   }
@@ -69,9 +65,9 @@ export class AdamW {
     const correction2 = 1 - this.beta2 ** this.step;
     const flatGrad = tf.tidy(() =>
       tf.concat(
-        this.names.map((name, index) => {
+        [...this.variables].map(([name, variable]) => {
           const grad = grads[name];
-          return grad ? grad.reshape([-1]) : tf.zeros([this.sizes[index] as number]);
+          return grad ? grad.reshape([-1]) : tf.zeros([variable.size]);
         }),
       ),
     );
@@ -84,7 +80,7 @@ export class AdamW {
       const v = tf.add(tf.mul(this.v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
       this.m.assign(m);
       this.v.assign(v);
-      const variables = this.names.map((name) => this.variables.get(name) as tf.Variable);
+      const variables = [...this.variables.values()];
       const params = tf.concat(variables.map((variable) => variable.reshape([-1])));
       const step = tf.add(
         tf.div(tf.div(m, correction1), tf.add(tf.sqrt(tf.div(v, correction2)), this.epsilon)),
@@ -100,9 +96,7 @@ export class AdamW {
     const out: WeightMap = new Map();
     const [m, v] = (await Promise.all([this.m.data(), this.v.data()])) as [Float32Array, Float32Array];
     let offset = 0;
-    for (const [index, name] of this.names.entries()) {
-      const size = this.sizes[index] as number;
-      const shape = (this.variables.get(name) as tf.Variable).shape;
+    for (const [name, { shape, size }] of this.variables) {
       out.set(`m.${name}`, { shape, data: m.slice(offset, offset + size) });
       out.set(`v.${name}`, { shape, data: v.slice(offset, offset + size) });
       offset += size;
@@ -116,10 +110,9 @@ export class AdamW {
       ['m', this.m],
       ['v', this.v],
     ] as const) {
-      const parts = this.names.map((name) => {
+      const parts = [...this.variables].map(([name, { shape }]) => {
         const key = `${moment}.${name}`;
         const saved = state.get(key);
-        const shape = (this.variables.get(name) as tf.Variable).shape;
         if (!saved || saved.shape.join('x') !== shape.join('x')) {
           throw new NsgenError('INVALID_DATA', `optimizer state ${key} is missing or has another shape`, {
             where,
@@ -151,7 +144,7 @@ export class AdamW {
  * variable); elsewhere `split` stays on the device.
  */
 function assignSlices(flat: tf.Tensor1D, variables: tf.Variable[]): void {
-  if (tf.getBackend() === 'wasm') {
+  if (onWasm()) {
     const values = flat.dataSync() as Float32Array;
     let offset = 0;
     for (const variable of variables) {

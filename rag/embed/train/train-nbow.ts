@@ -332,19 +332,22 @@ export function gatherRows(table: tf.Tensor, rows: Int32Array): tf.Tensor2D {
     const value = tf.tidy(() => tf.gather(input, tf.tensor1d(rows, 'int32')));
     return {
       value,
-      gradFunc: (dy: tf.Tensor) => {
-        const upstream = dy.dataSync();
-        const gradient = new Float32Array(count * width);
-        for (let i = 0; i < rows.length; i++) {
-          const to = rows[i]! * width;
-          const from = i * width;
-          for (let j = 0; j < width; j++) gradient[to + j]! += upstream[from + j]!;
-        }
-        return tf.tensor2d(gradient, [count, width]);
-      },
+      gradFunc: (dy: tf.Tensor) =>
+        tf.tensor2d(sumRows(dy.dataSync() as Float32Array, rows, count, width), [count, width]),
     };
   });
   return op(table) as tf.Tensor2D;
+}
+
+/** Row `i` of `values` ([index.length, width]) added into row `index[i]` of a [count, width] result. */
+function sumRows(values: Float32Array, index: Int32Array, count: number, width: number): Float32Array {
+  const sums = new Float32Array(count * width);
+  for (let i = 0; i < index.length; i++) {
+    const to = index[i]! * width;
+    const from = i * width;
+    for (let j = 0; j < width; j++) sums[to + j]! += values[from + j]!;
+  }
+  return sums;
 }
 
 /**
@@ -355,13 +358,7 @@ export function segmentSum(values: tf.Tensor, segments: Int32Array, count: numbe
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const input = args[0] as tf.Tensor;
     const width = input.shape[1]!;
-    const data = input.dataSync();
-    const sums = new Float32Array(count * width);
-    for (let i = 0; i < segments.length; i++) {
-      const to = segments[i]! * width;
-      const from = i * width;
-      for (let j = 0; j < width; j++) sums[to + j]! += data[from + j]!;
-    }
+    const sums = sumRows(input.dataSync() as Float32Array, segments, count, width);
     return {
       value: tf.tensor2d(sums, [count, width]),
       gradFunc: (dy: tf.Tensor) => tf.tidy(() => tf.gather(dy, tf.tensor1d(segments, 'int32'))),
