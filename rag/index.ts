@@ -13,6 +13,8 @@ export * from './graph/page-rank.js';
 export * from './graph/repo-map.js';
 export * from './hybrid-retriever.js';
 export * from './keyword/bm25-index.js';
+export * from './rank/learned-ranker.js';
+export * from './rank/ranking-features.js';
 export * from './repository-index.js';
 export * from './task-retriever.js';
 export * from './text/code-tokens.js';

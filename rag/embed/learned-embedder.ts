@@ -7,11 +7,16 @@
  *
  * It embeds the two sides of a search differently: chunks through their fields
  * ({@link ChunkEmbedder}), queries as questions ({@link QueryEmbedder}). The model is read
- * on first use (a few milliseconds), once per folder per process.
+ * on first use (a few milliseconds), once per folder per process. A model folder may also
+ * hold a ranker (`ranker.json`, `npm run train:ranker`): the learned fusion the hybrid
+ * retriever uses with this embedder.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CallOptions, CodeChunk, Embedder } from '../../src/core/index.js';
 import { packageRoot, throwIfAborted } from '../../src/core/index.js';
+import { LearnedRanker, RANKER_FILE } from '../rank/learned-ranker.js';
+import { RankingFeatures } from '../rank/ranking-features.js';
 import { textView } from './code-features.js';
 import { NbowModel } from './nbow-model.js';
 
@@ -35,6 +40,16 @@ export function isQueryEmbedder(embedder: unknown): embedder is QueryEmbedder {
   return typeof (embedder as Partial<QueryEmbedder>).embedQuery === 'function';
 }
 
+/** Embedders whose scores a learned ranker can read: the features, and the ranker if one was trained. */
+export interface RankingEmbedder {
+  readonly rankingFeatures: RankingFeatures;
+  readonly ranker: LearnedRanker | undefined;
+}
+
+export function isRankingEmbedder(embedder: unknown): embedder is RankingEmbedder {
+  return (embedder as Partial<RankingEmbedder>).rankingFeatures instanceof RankingFeatures;
+}
+
 /** The bundled model's folder. */
 export function bundledModelDirectory(): string {
   return join(packageRoot(), 'rag', 'embed', 'model');
@@ -44,6 +59,8 @@ export function bundledModelDirectory(): string {
 export const LEARNED_EMBEDDING_DIMENSION = 128;
 
 const loaded = new Map<string, NbowModel>();
+const rankers = new Map<string, LearnedRanker | undefined>();
+const features = new WeakMap<NbowModel, RankingFeatures>();
 
 /** Loads a model folder once per process. */
 export function loadModel(directory: string): NbowModel {
@@ -55,21 +72,34 @@ export function loadModel(directory: string): NbowModel {
   return model;
 }
 
+/** Loads a model folder's ranker once per process (none when the folder has no ranker.json). */
+export function loadRanker(directory: string): LearnedRanker | undefined {
+  if (!rankers.has(directory)) {
+    const path = join(directory, RANKER_FILE);
+    rankers.set(directory, existsSync(path) ? LearnedRanker.load(path) : undefined);
+  }
+  return rankers.get(directory);
+}
+
 export interface LearnedEmbedderOptions {
   /** A saved model's folder. @default the bundled model */
   directory?: string;
   /** A model already in memory (training and tests); `spec` then names it `learned:memory`. */
   model?: NbowModel;
+  /** With `model`: its ranker, if any. */
+  ranker?: LearnedRanker;
 }
 
-export class LearnedCodeEmbedder implements Embedder, ChunkEmbedder, QueryEmbedder {
+export class LearnedCodeEmbedder implements Embedder, ChunkEmbedder, QueryEmbedder, RankingEmbedder {
   readonly spec: string;
   readonly #directory: string | undefined;
   #model: NbowModel | undefined;
+  readonly #ranker: LearnedRanker | undefined;
 
   constructor(options: LearnedEmbedderOptions = {}) {
     this.#directory = options.directory;
     this.#model = options.model;
+    this.#ranker = options.ranker;
     this.spec = options.model
       ? 'learned:memory'
       : options.directory
@@ -113,5 +143,22 @@ export class LearnedCodeEmbedder implements Embedder, ChunkEmbedder, QueryEmbedd
 
   get keywordWeight(): number | undefined {
     return this.model.info.keywordWeight;
+  }
+
+  /** What the ranker reads, built once per model (it keeps a unit-length copy of the embedding table). */
+  get rankingFeatures(): RankingFeatures {
+    const model = this.model;
+    let found = features.get(model);
+    if (!found) {
+      found = new RankingFeatures(model);
+      features.set(model, found);
+    }
+    return found;
+  }
+
+  /** The model's ranker: the one given with an in-memory model, else its folder's ranker.json. */
+  get ranker(): LearnedRanker | undefined {
+    if (this.spec === 'learned:memory') return this.#ranker;
+    return loadRanker(this.#directory ?? bundledModelDirectory());
   }
 }

@@ -124,6 +124,21 @@ describe('BM25 index', () => {
     for (const query of QUERIES) expectSameHits(index.search(query, 10), reference(chunks, query, 10));
   });
 
+  it('scores any chunk as search would, found or not', () => {
+    const chunks = corpus(300);
+    const index = new Bm25Index();
+    index.add(chunks);
+    for (const query of QUERIES) {
+      const hits = index.search(query, 300);
+      const missing = chunks.find((chunk) => !hits.some((hit) => hit.id === chunk.id))?.id ?? 'none';
+      const ids = [...hits.slice(0, 5).map((hit) => hit.id), hits.at(-1)!.id, missing, 'no-such-chunk'];
+      const scores = index.scores(query, ids);
+      expect(scores.slice(0, 6)).toEqual([...hits.slice(0, 5), hits.at(-1)!].map((hit) => hit.score));
+      expect(scores.slice(6)).toEqual([0, 0]);
+    }
+    expect(index.scores('', ['a', 'b'])).toEqual([0, 0]);
+  });
+
   it('after deletions answers as an index built from the remaining chunks', () => {
     const chunks = corpus(200);
     const index = new Bm25Index();

@@ -134,8 +134,29 @@ export class Bm25Index {
   }
 
   search(query: string, k: number): KeywordHit[] {
+    if (k <= 0) return [];
+    return this.#scored(query, (touched, count, scores, matched) =>
+      topK(touched, count, scores, matched, k),
+    ).map(([doc, score]) => ({ id: this.#ids[doc]!, score }));
+  }
+
+  /** The score `search` gives each of these chunks for the query (0 for one it would not find). */
+  scores(query: string, ids: readonly string[]): number[] {
+    const slots = ids.map((id) => this.#slotOf.get(id));
+    const found = this.#scored(query, (_touched, _count, scores, matched) =>
+      slots.map((slot) => (slot === undefined ? 0 : scores[slot]! * matched[slot]!)),
+    );
+    // No documents or no query terms: nothing scored at all.
+    return found.length === ids.length ? found : ids.map(() => 0);
+  }
+
+  /** Accumulates the query's scores over its terms' postings, reads them with `read`, then clears them. */
+  #scored<T>(
+    query: string,
+    read: (touched: Int32Array, count: number, scores: Float64Array, matched: Uint16Array) => T[],
+  ): T[] {
     const documents = this.size();
-    if (documents === 0 || k <= 0) return [];
+    if (documents === 0) return [];
     const terms = [...new Set(codeTerms(query))];
     if (terms.length === 0) return [];
     this.#grow();
@@ -168,13 +189,13 @@ export class Bm25Index {
         }
       }
     }
-    const hits = topK(touched, touchedCount, scores, matched, k);
+    const result = read(touched, touchedCount, scores, matched);
     for (let i = 0; i < touchedCount; i++) {
       const doc = touched[i]!;
       scores[doc] = 0;
       matched[doc] = 0;
     }
-    return hits.map(([doc, score]) => ({ id: this.#ids[doc]!, score }));
+    return result;
   }
 
   toJSON(): SavedBm25 {

@@ -4,7 +4,7 @@
  * on stdout) and exits 2 on bad input, 1 on a failed run or check.
  */
 import { Command, CommanderError } from 'commander';
-import { RETRIEVAL_MODES } from '../../rag/hybrid-retriever.js';
+import { FUSIONS, RETRIEVAL_MODES } from '../../rag/hybrid-retriever.js';
 import { LANGUAGES, MODES, NsgenError } from '../core/index.js';
 import { DATASETS } from '../eval/index.js';
 import { SANDBOXES } from '../index.js';
@@ -115,6 +115,11 @@ program
     `one of ${RETRIEVAL_MODES.join(', ')}`,
     choiceOption(RETRIEVAL_MODES),
     'hybrid-graph',
+  )
+  .option(
+    '--fusion <fusion>',
+    `one of ${FUSIONS.join(', ')} (default: learned where the embedder has a ranker, else score)`,
+    choiceOption(FUSIONS),
   )
   .option('--queries <file>', 'JSONL with "id" and "query" per line')
   .option('--graph <url>', 'expand along this Neo4j graph instead of the in-memory one')

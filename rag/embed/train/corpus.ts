@@ -7,11 +7,14 @@
  * sentence of a function's docstring, and that sentence is removed from the code the
  * model sees.
  *
- * A few packages are held out as the development split: every choice (epochs, sizes,
- * fusion weight) is made on them, as one repository-like corpus searched the same way the
- * benchmark searches the standard library.
+ * The packages fall in three splits: the embedder trains on `train`; the ranker (the
+ * learned fusion of keyword and vector scores, `npm run train:ranker`) trains on `rank`,
+ * code the embedder has never seen, as it will be at search time; `dev` is held out, and
+ * every choice (epochs, sizes, fusion) is made on it, as one repository-like corpus
+ * searched the same way the benchmark searches the standard library.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -28,7 +31,11 @@ export interface CorpusPackage {
   /** The PyPI name. */
   name: string;
   version: string;
-  split: 'train' | 'dev';
+  /**
+   * `train`: the embedder learns from it; `rank`: the learned fusion (the ranker, which must
+   * see the embedder's scores on code it has not learnt) learns from it; `dev`: held out.
+   */
+  split: 'train' | 'rank' | 'dev';
 }
 
 /**
@@ -219,6 +226,85 @@ export const CORPUS_PACKAGES: readonly CorpusPackage[] = [
       ['zarr', '3.1.6'],
     ] as const
   ).map(([name, version]) => ({ name, version, split: 'train' as const })),
+  // The ranker's split: general-purpose libraries the embedder never sees.
+  ...(
+    [
+      ['aiohttp', '3.14.5'],
+      ['arrow', '1.4.0'],
+      ['asn1crypto', '1.5.1'],
+      ['asttokens', '3.0.2'],
+      ['bleach', '6.4.0'],
+      ['blinker', '1.9.0'],
+      ['boltons', '26.2.0'],
+      ['cachetools', '8.0.2'],
+      ['cerberus', '1.3.8'],
+      ['cmd2', '4.3.1'],
+      ['configobj', '5.0.9'],
+      ['construct', '2.10.70'],
+      ['cssutils', '2.15.0'],
+      ['dill', '0.4.1'],
+      ['diskcache', '5.6.3'],
+      ['distlib', '0.4.4'],
+      ['fabric', '3.2.3'],
+      ['feedparser', '6.0.14'],
+      ['filelock', '4.3.2'],
+      ['fpdf2', '2.8.9'],
+      ['funcy', '2.1'],
+      ['gunicorn', '27.0.1'],
+      ['h11', '0.16.0'],
+      ['h2', '4.4.1'],
+      ['html2text', '2025.4.15'],
+      ['humanize', '4.17.0'],
+      ['hyperlink', '21.0.0'],
+      ['idna', '3.20'],
+      ['imapclient', '4.1.0'],
+      ['inflect', '7.6.0'],
+      ['invoke', '3.0.3'],
+      ['jsonpatch', '1.48'],
+      ['jsonschema', '4.26.0'],
+      ['keyring', '25.7.0'],
+      ['libcst', '1.7.0'],
+      ['mistune', '3.4.0'],
+      ['multidict', '7.2.1'],
+      ['mutagen', '1.48.1'],
+      ['netaddr', '1.3.0'],
+      ['packaging', '26.4'],
+      ['parse', '1.22.4'],
+      ['pendulum', '3.3.0'],
+      ['pexpect', '4.9.0'],
+      ['pg8000', '1.31.6'],
+      ['platformdirs', '4.14.9'],
+      ['pluggy', '1.7.0'],
+      ['plumbum', '2.0.2'],
+      ['prettytable', '3.19.0'],
+      ['psutil', '7.2.2'],
+      ['pyasn1', '0.6.5'],
+      ['pyelftools', '0.33'],
+      ['pymysql', '1.2.4'],
+      ['pyopenssl', '26.4.0'],
+      ['pyrsistent', '0.20.0'],
+      ['pyserial', '3.5'],
+      ['pytz', '2026.6'],
+      ['qrcode', '8.2'],
+      ['rsa', '4.9.1'],
+      ['simpleeval', '1.0.8'],
+      ['sortedcontainers', '2.4.0'],
+      ['tablib', '3.10.0'],
+      ['tabulate', '0.10.0'],
+      ['tenacity', '9.2.1'],
+      ['tinydb', '4.9.0'],
+      ['voluptuous', '0.16.0'],
+      ['waitress', '3.0.2'],
+      ['watchdog', '7.1.1'],
+      ['websockets', '17.4'],
+      ['whoosh', '2.7.4'],
+      ['wrapt', '2.5.2'],
+      ['xlsxwriter', '3.3.1'],
+      ['xmltodict', '1.0.4'],
+      ['zodb', '6.4'],
+      ['zope-interface', '8.7'],
+    ] as const
+  ).map(([name, version]) => ({ name, version, split: 'rank' as const })),
   // General-purpose libraries, the nearest kind of code to a standard library.
   ...(
     [
@@ -401,4 +487,41 @@ export async function packageChunks(pkg: CorpusPackage, options: CorpusOptions):
   await mkdir(join(options.cacheDir, 'chunks'), { recursive: true });
   await writeFile(cached, chunks.map((chunk) => JSON.stringify(chunk)).join('\n'));
   return chunks;
+}
+
+/** The local Python's standard library folder: the retrieval benchmark's corpus. */
+export function standardLibraryFolder(python = 'python3'): string {
+  return execFileSync(python, ['-c', "import sysconfig; print(sysconfig.get_paths()['stdlib'])"], {
+    encoding: 'utf8',
+  }).trim();
+}
+
+/** A hash of code with its whitespace runs folded (to find the same code twice). */
+export function codeHash(text: string): string {
+  return createHash('sha256').update(text.replace(/\s+/g, ' ').trim()).digest('hex');
+}
+
+/**
+ * The functions of a reference corpus (the benchmark's), to keep out of training: each
+ * function's name + query sentence, and the hash of its code as training sees it.
+ */
+export async function referenceKeys(root: string): Promise<{ names: Set<string>; codes: Set<string> }> {
+  const names = new Set<string>();
+  const codes = new Set<string>();
+  const { files } = await discoverFiles(root);
+  for (const file of files) {
+    let chunks: CodeChunk[];
+    try {
+      chunks = (await chunkSource(file.text, file.language, file.path)).chunks;
+    } catch {
+      continue;
+    }
+    for (const chunk of chunks) {
+      const query = queryOf(chunk);
+      if (query) names.add(`${chunk.qualifiedName}\n${query}`);
+      // Training pairs hold their code without the query sentence: so must the keys.
+      codes.add(codeHash(query ? withoutSentence(chunk, query).text : chunk.text));
+    }
+  }
+  return { names, codes };
 }

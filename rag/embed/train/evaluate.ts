@@ -6,7 +6,8 @@
  */
 import type { CodeChunk } from '../../../src/core/index.js';
 import type { ChunkedFile } from '../../chunk/chunk-source.js';
-import { HybridRetriever, type RetrievalMode } from '../../hybrid-retriever.js';
+import { type Fusion, HybridRetriever, type RetrievalMode } from '../../hybrid-retriever.js';
+import type { LearnedRanker } from '../../rank/learned-ranker.js';
 import { RepositoryIndex } from '../../repository-index.js';
 import { faissAvailable } from '../../vector/faiss-binding.js';
 import { LearnedCodeEmbedder } from '../learned-embedder.js';
@@ -83,10 +84,14 @@ export function vectorFigures(model: NbowModel, dev: DevSet, idf?: (term: string
   return figures(ranks);
 }
 
-/** An index of the development corpus with the given embedder (default: `model`'s). */
-export async function devIndex(dev: DevSet, model: NbowModel): Promise<RepositoryIndex> {
+/** An index of the development corpus with `model` (and its `ranker`, if given) as embedder. */
+export async function devIndex(
+  dev: DevSet,
+  model: NbowModel,
+  ranker?: LearnedRanker,
+): Promise<RepositoryIndex> {
   const index = new RepositoryIndex({
-    embedder: new LearnedCodeEmbedder({ model }),
+    embedder: new LearnedCodeEmbedder({ model, ...(ranker ? { ranker } : {}) }),
     vectorIndex: faissAvailable() ? 'faiss-flat' : 'flat',
   });
   const files = new Map<string, ChunkedFile>();
@@ -109,7 +114,7 @@ export async function retrieverFigures(
   dev: DevSet,
   mode: RetrievalMode,
   keywordWeight?: number,
-  fusion?: 'score' | 'minmax' | 'rrf',
+  fusion?: Fusion,
 ): Promise<RankingFigures> {
   const retriever = new HybridRetriever(index);
   const ranks: number[] = [];

@@ -15,23 +15,22 @@
  * --learning-rate X, --dropout X, --seed N, --backend auto|cpu|tensorflow,
  * --dev-queries N, --no-decontaminate.
  */
-import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import type { CodeChunk } from '../../../src/core/index.js';
 import { packageRoot } from '../../../src/core/index.js';
-import { chunkSource } from '../../chunk/chunk-source.js';
-import { discoverFiles } from '../../chunk/discover-files.js';
+import { RANKER_FILE } from '../../rank/learned-ranker.js';
 import { NbowModel } from '../nbow-model.js';
 import {
   CORPUS_PACKAGES,
+  codeHash,
   packageChunks,
   pairsOf,
-  queryOf,
+  referenceKeys,
+  standardLibraryFolder,
   type TrainingPair,
-  withoutSentence,
 } from './corpus.js';
 import { buildDevSet, devIndex, retrieverFigures, vectorFigures } from './evaluate.js';
 import { trainNbow } from './train-nbow.js';
@@ -60,13 +59,14 @@ const corpus = { cacheDir: values.cache, log };
 const trainChunks: CodeChunk[] = [];
 const devChunks: CodeChunk[] = [];
 for (const pkg of CORPUS_PACKAGES) {
-  (pkg.split === 'train' ? trainChunks : devChunks).push(...(await packageChunks(pkg, corpus)));
+  if (pkg.split === 'train') trainChunks.push(...(await packageChunks(pkg, corpus)));
+  if (pkg.split === 'dev') devChunks.push(...(await packageChunks(pkg, corpus)));
 }
 
 // Pairs, without exact duplicates (the same function shipped twice) ...
 const seen = new Set<string>();
 let pairs: TrainingPair[] = pairsOf(trainChunks).filter((pair) => {
-  const key = hash(`${pair.query}\n${pair.code.text}`);
+  const key = codeHash(`${pair.query}\n${pair.code.text}`);
   if (seen.has(key)) return false;
   seen.add(key);
   return true;
@@ -75,13 +75,11 @@ let pairs: TrainingPair[] = pairsOf(trainChunks).filter((pair) => {
 let decontaminated = 0;
 let reference = 'none';
 if (!values['no-decontaminate']) {
-  reference = execFileSync('python3', ['-c', "import sysconfig; print(sysconfig.get_paths()['stdlib'])"], {
-    encoding: 'utf8',
-  }).trim();
+  reference = standardLibraryFolder();
   const { names, codes } = await referenceKeys(reference);
   const before = pairs.length;
   pairs = pairs.filter(
-    (pair) => !names.has(`${pair.code.qualifiedName}\n${pair.query}`) && !codes.has(hash(pair.code.text)),
+    (pair) => !names.has(`${pair.code.qualifiedName}\n${pair.query}`) && !codes.has(codeHash(pair.code.text)),
   );
   decontaminated = before - pairs.length;
   log(`${decontaminated} pairs also found in ${reference} left out`);
@@ -168,32 +166,8 @@ const model = new NbowModel(withPower(bestPower).weights, {
   },
 });
 const { bytes } = await model.save(values.out);
+// A ranker reads this model's scores: one trained on another model's would mislead.
+await rm(join(values.out, RANKER_FILE), { force: true });
 log(
-  `wrote ${values.out} (${(bytes / 1e6).toFixed(2)} MB of weights) in ${Math.round((performance.now() - started) / 1000)} s`,
+  `wrote ${values.out} (${(bytes / 1e6).toFixed(2)} MB of weights) in ${Math.round((performance.now() - started) / 1000)} s; now run npm run train:ranker`,
 );
-
-function hash(text: string): string {
-  return createHash('sha256').update(text.replace(/\s+/g, ' ').trim()).digest('hex');
-}
-
-/** The functions of the reference corpus: name + query sentence, and code. */
-async function referenceKeys(root: string): Promise<{ names: Set<string>; codes: Set<string> }> {
-  const names = new Set<string>();
-  const codes = new Set<string>();
-  const { files } = await discoverFiles(root);
-  for (const file of files) {
-    let chunks: CodeChunk[];
-    try {
-      chunks = (await chunkSource(file.text, file.language, file.path)).chunks;
-    } catch {
-      continue;
-    }
-    for (const chunk of chunks) {
-      const query = queryOf(chunk);
-      if (query) names.add(`${chunk.qualifiedName}\n${query}`);
-      // Training pairs hold their code without the query sentence: so must the keys.
-      codes.add(hash(query ? withoutSentence(chunk, query).text : chunk.text));
-    }
-  }
-  return { names, codes };
-}

@@ -1,4 +1,5 @@
 import {
+  type Fusion,
   HybridRetriever,
   RepositoryIndex,
   type RetrievalMode,
@@ -13,6 +14,8 @@ export interface SearchCommandOptions {
   index: string;
   k: number;
   mode: RetrievalMode;
+  /** Default: the retriever's (learned where the embedder has a ranker, else score). */
+  fusion?: Fusion;
   queries?: string;
   graph?: string;
   json?: boolean;
@@ -32,16 +35,20 @@ export async function searchCommand(query: string | undefined, options: SearchCo
     });
     const retriever = new HybridRetriever(index);
     const run = async (text: string) =>
-      (await retriever.search(text, { k: options.k, mode: options.mode })).map(
-        ({ path, name, startLine, endLine, score, kind }) => ({
-          path,
-          name,
-          kind,
-          startLine,
-          endLine,
-          score,
-        }),
-      );
+      (
+        await retriever.search(text, {
+          k: options.k,
+          mode: options.mode,
+          ...(options.fusion ? { fusion: options.fusion } : {}),
+        })
+      ).map(({ path, name, startLine, endLine, score, kind }) => ({
+        path,
+        name,
+        kind,
+        startLine,
+        endLine,
+        score,
+      }));
     if (query !== undefined) {
       const results = await run(query);
       printResult(results, options.json === true, () => render(results));

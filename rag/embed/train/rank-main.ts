@@ -1,0 +1,172 @@
+/**
+ * `npm run train:ranker [-- OPTIONS]`: trains the learned fusion for an embedder model and
+ * writes it into the model's folder as `ranker.json` (the bundled model by default).
+ *
+ * 1. Indexes the `rank` split's packages (code the embedder never trained on) as one
+ *    corpus, the way the benchmark indexes the standard library: every function with a
+ *    docstring query is a query, its sentence removed from the indexed text. Functions
+ *    also found in the local standard library (the benchmark's corpus) are not queries.
+ * 2. Collects each query's candidates as a search with learned fusion reads them (BM25's
+ *    and the vectors' top 20) with their ranking features, keeping the queries whose
+ *    function is among them.
+ * 3. Trains one ranker per setting (hidden units × epochs), measures each on the
+ *    development split and keeps the best setting; the shipped ranker is that setting
+ *    trained again on the rank and development lists together. Every figure (the
+ *    development ones from the rank-only ranker) goes into `ranker.json`.
+ *
+ * Options: --model DIR, --cache DIR, --candidates N, --seed N, --dev-queries N.
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { CodeChunk } from '../../../src/core/index.js';
+import { packageRoot } from '../../../src/core/index.js';
+import { HybridRetriever, LEARNED_FUSION_CANDIDATES } from '../../hybrid-retriever.js';
+import { LearnedRanker, RANKER_FILE } from '../../rank/learned-ranker.js';
+import { RANKING_FEATURES } from '../../rank/ranking-features.js';
+import { bundledModelDirectory, loadModel } from '../learned-embedder.js';
+import {
+  CORPUS_PACKAGES,
+  codeHash,
+  packageChunks,
+  queryOf,
+  referenceKeys,
+  standardLibraryFolder,
+  withoutSentence,
+} from './corpus.js';
+import { buildDevSet, type DevSet, devIndex, retrieverFigures } from './evaluate.js';
+import { type CandidateList, trainRanker } from './train-ranker.js';
+
+const { values } = parseArgs({
+  options: {
+    model: { type: 'string', default: bundledModelDirectory() },
+    cache: { type: 'string', default: join(packageRoot(), '.cache', 'embedder-corpus') },
+    candidates: { type: 'string', default: String(LEARNED_FUSION_CANDIDATES) },
+    seed: { type: 'string', default: '1' },
+    'dev-queries': { type: 'string', default: '1000' },
+  },
+});
+
+const log = (line: string) => console.error(`[train:ranker] ${line}`);
+const started = performance.now();
+const model = loadModel(values.model);
+const candidates = Number(values.candidates);
+const corpus = { cacheDir: values.cache, log };
+const chunksOf = async (split: 'rank' | 'dev') => {
+  const chunks: CodeChunk[] = [];
+  for (const pkg of CORPUS_PACKAGES.filter((pkg) => pkg.split === split)) {
+    chunks.push(...(await packageChunks(pkg, corpus)));
+  }
+  return chunks;
+};
+
+/** Each query's candidates and features; queries whose function was not proposed are counted, not kept. */
+async function candidateLists(set: DevSet): Promise<{ lists: CandidateList[]; missed: number }> {
+  const retriever = new HybridRetriever(await devIndex(set, model));
+  const lists: CandidateList[] = [];
+  let missed = 0;
+  for (const { id, query } of set.queries) {
+    const found = await retriever.rankingCandidates(query, { candidates });
+    const target = found.findIndex((candidate) => candidate.id === id);
+    if (target < 0) missed++;
+    else lists.push({ features: found.map((candidate) => candidate.features), target });
+  }
+  return { lists, missed };
+}
+
+// Training queries: every function of the rank split with a query, but none the benchmark asks.
+const rankChunks = await chunksOf('rank');
+const reference = standardLibraryFolder();
+const { names, codes } = await referenceKeys(reference);
+const eligible = rankChunks.filter((chunk) => {
+  const query = queryOf(chunk);
+  return (
+    query !== undefined &&
+    !names.has(`${chunk.qualifiedName}\n${query}`) &&
+    !codes.has(codeHash(withoutSentence(chunk, query).text))
+  );
+});
+const training = buildDevSet(rankChunks, { queries: Number.POSITIVE_INFINITY, seed: Number(values.seed) });
+const allowed = new Set(eligible.map((chunk) => chunk.id));
+training.queries = training.queries.filter((query) => allowed.has(query.id));
+const trainingLists = await candidateLists(training);
+log(
+  `rank split: ${training.chunks.length} chunks, ${training.queries.length} queries, ${trainingLists.lists.length} with their function among the candidates`,
+);
+
+const dev = buildDevSet(await chunksOf('dev'), { queries: Number(values['dev-queries']) });
+const devLists = await candidateLists(dev);
+
+/** MRR@10 and Recall@10 of a scorer over the development lists (a missed function counts 0). */
+function devFigures(score: (features: ArrayLike<number>) => number) {
+  let reciprocal = 0;
+  let hits = 0;
+  for (const { features, target } of devLists.lists) {
+    const mine = score(features[target]!);
+    const rank = features.filter((other, i) => i !== target && score(other) > mine).length;
+    if (rank < 10) {
+      reciprocal += 1 / (rank + 1);
+      hits++;
+    }
+  }
+  const total = devLists.lists.length + devLists.missed;
+  return { mrr10: reciprocal / total, recall10: hits / total };
+}
+
+const grid: Array<{ hidden: number; epochs: number; mrr10: number; recall10: number }> = [];
+let best: { ranker: LearnedRanker; hidden: number; epochs: number; mrr10: number } | undefined;
+for (const hidden of [0, 16, 32]) {
+  for (const epochs of [10, 20]) {
+    const ranker = trainRanker(trainingLists.lists, { hidden, epochs, seed: Number(values.seed) });
+    const figures = devFigures((features) => ranker.score(features));
+    grid.push({ hidden, epochs, ...figures });
+    log(`hidden ${hidden}, epochs ${epochs}: development MRR@10 ${figures.mrr10.toFixed(3)}`);
+    if (!best || figures.mrr10 > best.mrr10) best = { ranker, hidden, epochs, mrr10: figures.mrr10 };
+  }
+}
+
+// The chosen ranker through the retriever itself, beside the other modes.
+const index = await devIndex(dev, model, best!.ranker);
+const devReport = {
+  queries: dev.queries.length,
+  chunks: dev.chunks.length,
+  candidatesHoldingTheFunction: devLists.lists.length / dev.queries.length,
+  bm25: await retrieverFigures(index, dev, 'bm25'),
+  vector: await retrieverFigures(index, dev, 'vector'),
+  hybridScoreFusion: await retrieverFigures(index, dev, 'hybrid', undefined, 'score'),
+  hybridLearnedFusion: await retrieverFigures(index, dev, 'hybrid', undefined, 'learned'),
+  grid,
+};
+log(
+  `development: bm25 ${devReport.bm25.mrr10.toFixed(3)}, vectors ${devReport.vector.mrr10.toFixed(3)}, hybrid score fusion ${devReport.hybridScoreFusion.mrr10.toFixed(3)}, learned fusion ${devReport.hybridLearnedFusion.mrr10.toFixed(3)} (hidden ${best!.hidden}, epochs ${best!.epochs})`,
+);
+
+// The chosen setting, trained again on the rank and development lists together: the
+// development figures above are the held-out ones of the rank-only ranker.
+const chosen = trainRanker([...trainingLists.lists, ...devLists.lists], {
+  hidden: best!.hidden,
+  epochs: best!.epochs,
+  seed: Number(values.seed),
+});
+const path = join(values.model, RANKER_FILE);
+await new LearnedRanker(chosen.weights, {
+  training: {
+    command: 'npm run train:ranker',
+    packages: CORPUS_PACKAGES.filter((pkg) => pkg.split === 'rank').map(
+      (pkg) => `${pkg.name}==${pkg.version}`,
+    ),
+    chunks: training.chunks.length,
+    queries: training.queries.length,
+    lists: trainingLists.lists.length,
+    devListsAddedToFinalTraining: devLists.lists.length,
+    excludedAsInReference:
+      rankChunks.filter((chunk) => queryOf(chunk) !== undefined).length - eligible.length,
+    reference,
+    candidates,
+    features: RANKING_FEATURES.length,
+    hidden: best!.hidden,
+    epochs: best!.epochs,
+    seconds: Math.round((performance.now() - started) / 1000),
+  },
+  dev: devReport,
+}).save(path);
+log(`wrote ${path} in ${Math.round((performance.now() - started) / 1000)} s`);
