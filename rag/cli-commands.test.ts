@@ -58,6 +58,17 @@ describe('nsgen index / search / repomap', () => {
       },
     ]);
 
+    // --fusion: reciprocal ranks work with any embedder; learned fusion needs a ranker.
+    const [rrf] = JSON.parse(
+      await stdoutOf(() =>
+        searchCommand('url slug', { index: out, k: 1, mode: 'hybrid', fusion: 'rrf', json: true }),
+      ),
+    );
+    expect(rrf.name).toBe('slugify');
+    await expect(
+      searchCommand('url slug', { index: out, k: 1, mode: 'hybrid', fusion: 'learned', json: true }),
+    ).rejects.toThrow(/learned fusion needs an embedder with a trained ranker; hashed\S* has none/);
+
     const queries = join(out, 'queries.jsonl');
     await writeFile(
       queries,

@@ -53,14 +53,14 @@ export interface SearchOptions extends CallOptions {
 }
 
 export const FUSIONS = ['learned', 'score', 'minmax', 'rrf'] as const;
+export type Fusion = (typeof FUSIONS)[number];
 
 /**
  * Candidates from each list that learned fusion reads (about 60 µs each). The bundled
- * ranker is trained on lists of this depth: on the development split it ranked better so
- * than trained on 50 (MRR@10 0.468 against 0.458), and as well searching 20 as 50.
+ * ranker is trained on lists of this depth, as it searches: on the development split that
+ * ranked better than training on lists of 50 (MRR@10 0.468 against 0.458).
  */
 export const LEARNED_FUSION_CANDIDATES = 20;
-export type Fusion = (typeof FUSIONS)[number];
 
 /** One candidate of a hybrid search with what the ranker reads of it ({@link RANKING_FEATURES} order). */
 export interface RankingCandidateFeatures {
@@ -154,8 +154,8 @@ export class HybridRetriever {
   }
 
   /**
-   * The candidates a learned-fusion search reads (BM25's and the vectors' top
-   * `candidates`) with their ranking features: what the ranker is trained on. Needs an embedder that
+   * The candidates a learned-fusion search reads (BM25's and the vectors' top `candidates`)
+   * with their ranking features: what the ranker is trained on. Needs an embedder that
    * supports ranking (the learned one).
    */
   async rankingCandidates(query: string, options: SearchOptions = {}): Promise<RankingCandidateFeatures[]> {
