@@ -79,6 +79,17 @@ describe('training a ranker', () => {
     );
   });
 
+  it('averages networks trained from successive seeds', () => {
+    const train = syntheticLists(100, 7);
+    const ensemble = trainRanker(train, { hidden: 4, epochs: 2, seed: 5, networks: 3 });
+    expect(ensemble.weights.networks).toHaveLength(3);
+    const singles = [5, 6, 7].map((seed) => trainRanker(train, { hidden: 4, epochs: 2, seed }));
+    expect(ensemble.weights.networks).toEqual(singles.map((single) => single.weights.networks[0]));
+    const row = syntheticLists(1, 8)[0]!.features[0]!;
+    const mean = singles.reduce((sum, single) => sum + single.score(row), 0) / 3;
+    expect(ensemble.score(row)).toBeCloseTo(mean, 10);
+  });
+
   it('refuses lists whose target or feature count is wrong', () => {
     const [list] = syntheticLists(1, 3);
     expect(() => trainRanker([{ ...list!, target: 12 }])).toThrow(

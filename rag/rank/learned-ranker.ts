@@ -1,9 +1,10 @@
 /**
- * The learned fusion of keyword and vector search: a small neural network (one hidden
- * layer of rectified units, or none) that scores each candidate from its
- * {@link RANKING_FEATURES}. It is trained with a listwise softmax loss — for each query,
- * the function asked for must take the largest share of the candidates' softmax — and is
- * stored as one JSON file beside the embedder model whose scores it reads.
+ * The learned fusion of keyword and vector search: small neural networks (one hidden layer
+ * of rectified units, or none) that score each candidate from its {@link RANKING_FEATURES};
+ * the ranker's score is their mean (networks trained alike from different seeds disagree
+ * less on average than one alone). Each is trained with a listwise softmax loss — for each
+ * query, the function asked for must take the largest share of the candidates' softmax —
+ * and the ranker is stored as one JSON file beside the embedder model whose scores it reads.
  */
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -15,18 +16,21 @@ export const RANKER_FORMAT = 'nsgen-ranker';
 export const RANKER_VERSION = 1;
 export const RANKER_FILE = 'ranker.json';
 
-/** The network's numbers. `hidden` 0 is a linear scorer (then `output` has one weight per feature). */
-export interface RankerWeights {
-  features: readonly string[];
-  /** Per feature: subtracted, then divided by `scale`. */
-  mean: number[];
-  scale: number[];
-  hidden: number;
+/** One network's numbers. With `hidden` 0 it is linear: `output` has one weight per feature. */
+export interface RankerNetwork {
   /** hidden × features, row-major (empty when `hidden` is 0). */
   inputWeights: number[];
   inputBias: number[];
-  /** hidden weights (or one per feature when `hidden` is 0). */
   output: number[];
+}
+
+export interface RankerWeights {
+  features: readonly string[];
+  /** Per feature: subtracted, then divided by `scale` (shared by every network). */
+  mean: number[];
+  scale: number[];
+  hidden: number;
+  networks: RankerNetwork[];
 }
 
 export interface RankerInfo {
@@ -41,13 +45,17 @@ export class LearnedRanker {
   constructor(weights: RankerWeights, info: RankerInfo = {}) {
     const features = weights.features.length;
     const width = weights.hidden;
+    const fits = (network: RankerNetwork) =>
+      network.inputWeights.length === width * features &&
+      network.inputBias.length === width &&
+      network.output.length === (width > 0 ? width : features);
     if (
       weights.features.join() !== RANKING_FEATURES.join() ||
       weights.mean.length !== features ||
       weights.scale.length !== features ||
-      weights.inputWeights.length !== width * features ||
-      weights.inputBias.length !== width ||
-      weights.output.length !== (width > 0 ? width : features)
+      !Array.isArray(weights.networks) ||
+      weights.networks.length === 0 ||
+      !weights.networks.every(fits)
     ) {
       throw new NsgenError(
         'INVALID_ARGUMENT',
@@ -61,16 +69,22 @@ export class LearnedRanker {
 
   /** The candidate's score (a logit: only differences between candidates matter). */
   score(features: ArrayLike<number>): number {
-    const { mean, scale, hidden, inputWeights, inputBias, output } = this.weights;
-    const count = mean.length;
-    const input = new Float64Array(count);
-    for (let i = 0; i < count; i++) input[i] = (features[i]! - mean[i]!) / scale[i]!;
+    const { mean, scale, networks } = this.weights;
+    const input = new Float64Array(mean.length);
+    for (let i = 0; i < input.length; i++) input[i] = (features[i]! - mean[i]!) / scale[i]!;
+    let total = 0;
+    for (const network of networks) total += this.#network(network, input);
+    return total / networks.length;
+  }
+
+  #network({ inputWeights, inputBias, output }: RankerNetwork, input: Float64Array): number {
+    const hidden = this.weights.hidden;
+    const count = input.length;
+    let score = 0;
     if (hidden === 0) {
-      let score = 0;
       for (let i = 0; i < count; i++) score += output[i]! * input[i]!;
       return score;
     }
-    let score = 0;
     for (let h = 0; h < hidden; h++) {
       let activation = inputBias[h]!;
       const offset = h * count;
@@ -111,9 +125,7 @@ export class LearnedRanker {
           mean: document.mean,
           scale: document.scale,
           hidden: document.hidden,
-          inputWeights: document.inputWeights,
-          inputBias: document.inputBias,
-          output: document.output,
+          networks: document.networks,
         },
         {
           ...(document.training ? { training: document.training } : {}),

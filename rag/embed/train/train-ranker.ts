@@ -7,7 +7,7 @@
  * options give the same weights.
  */
 import { NsgenError } from '../../../src/core/index.js';
-import { LearnedRanker } from '../../rank/learned-ranker.js';
+import { LearnedRanker, type RankerNetwork } from '../../rank/learned-ranker.js';
 import { RANKING_FEATURES } from '../../rank/ranking-features.js';
 import { seededRandom, shuffle } from './train-nbow.js';
 
@@ -30,6 +30,8 @@ export interface TrainRankerOptions {
   weightDecay?: number;
   /** @default 1 */
   seed?: number;
+  /** Networks trained alike from seeds `seed`, `seed` + 1, ...; the ranker averages them. @default 1 */
+  networks?: number;
 }
 
 export function trainRanker(
@@ -89,77 +91,84 @@ export function trainRanker(
     ),
   );
 
-  // Parameters in one vector: [input weights (hidden × count), input bias, output].
-  const outputs = hidden > 0 ? hidden : count;
-  const size = hidden * count + hidden + outputs;
-  const random = seededRandom(options.seed ?? 1);
-  const parameters = Float64Array.from({ length: size }, () => (random() - 0.5) * 0.2);
-  const firstMoment = new Float64Array(size);
-  const secondMoment = new Float64Array(size);
-  const outputAt = hidden * count + hidden;
+  const fit = (seed: number): RankerNetwork => {
+    // Parameters in one vector: [input weights (hidden × count), input bias, output].
+    const outputs = hidden > 0 ? hidden : count;
+    const size = hidden * count + hidden + outputs;
+    const random = seededRandom(seed);
+    const parameters = Float64Array.from({ length: size }, () => (random() - 0.5) * 0.2);
+    const firstMoment = new Float64Array(size);
+    const secondMoment = new Float64Array(size);
+    const outputAt = hidden * count + hidden;
 
-  /** The score of one input; with `gradient`, adds `upstream` × d(score)/d(parameters). */
-  const score = (input: Float64Array, gradient?: Float64Array, upstream = 0): number => {
-    if (hidden === 0) {
+    /** The score of one input; with `gradient`, adds `upstream` × d(score)/d(parameters). */
+    const score = (input: Float64Array, gradient?: Float64Array, upstream = 0): number => {
+      if (hidden === 0) {
+        let total = 0;
+        for (let i = 0; i < count; i++) total += parameters[outputAt + i]! * input[i]!;
+        if (gradient) for (let i = 0; i < count; i++) gradient[outputAt + i]! += upstream * input[i]!;
+        return total;
+      }
       let total = 0;
-      for (let i = 0; i < count; i++) total += parameters[outputAt + i]! * input[i]!;
-      if (gradient) for (let i = 0; i < count; i++) gradient[outputAt + i]! += upstream * input[i]!;
+      for (let h = 0; h < hidden; h++) {
+        let activation = parameters[hidden * count + h]!;
+        for (let i = 0; i < count; i++) activation += parameters[h * count + i]! * input[i]!;
+        if (activation <= 0) continue;
+        total += parameters[outputAt + h]! * activation;
+        if (!gradient) continue;
+        gradient[outputAt + h]! += upstream * activation;
+        const back = upstream * parameters[outputAt + h]!;
+        gradient[hidden * count + h]! += back;
+        for (let i = 0; i < count; i++) gradient[h * count + i]! += back * input[i]!;
+      }
       return total;
+    };
+
+    let step = 0;
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const order = shuffle(
+        inputs.map((_, i) => i),
+        random,
+      );
+      for (let start = 0; start < order.length; start += batchSize) {
+        const batch = order.slice(start, start + batchSize);
+        const gradient = new Float64Array(size);
+        for (const q of batch) {
+          const candidates = inputs[q]!;
+          const target = usable[q]!.target;
+          const scores = candidates.map((input) => score(input));
+          const top = Math.max(...scores);
+          const exps = scores.map((value) => Math.exp(value - top));
+          const total = exps.reduce((sum, value) => sum + value, 0);
+          candidates.forEach((input, i) => {
+            const upstream = (exps[i]! / total - (i === target ? 1 : 0)) / batch.length;
+            score(input, gradient, upstream);
+          });
+        }
+        step++;
+        for (let i = 0; i < size; i++) {
+          const g = gradient[i]! + decay * parameters[i]!;
+          firstMoment[i] = 0.9 * firstMoment[i]! + 0.1 * g;
+          secondMoment[i] = 0.999 * secondMoment[i]! + 0.001 * g * g;
+          const m = firstMoment[i]! / (1 - 0.9 ** step);
+          const v = secondMoment[i]! / (1 - 0.999 ** step);
+          parameters[i]! -= (rate * m) / (Math.sqrt(v) + 1e-8);
+        }
+      }
     }
-    let total = 0;
-    for (let h = 0; h < hidden; h++) {
-      let activation = parameters[hidden * count + h]!;
-      for (let i = 0; i < count; i++) activation += parameters[h * count + i]! * input[i]!;
-      if (activation <= 0) continue;
-      total += parameters[outputAt + h]! * activation;
-      if (!gradient) continue;
-      gradient[outputAt + h]! += upstream * activation;
-      const back = upstream * parameters[outputAt + h]!;
-      gradient[hidden * count + h]! += back;
-      for (let i = 0; i < count; i++) gradient[h * count + i]! += back * input[i]!;
-    }
-    return total;
+    return {
+      inputWeights: [...parameters.subarray(0, hidden * count)],
+      inputBias: [...parameters.subarray(hidden * count, hidden * count + hidden)],
+      output: [...parameters.subarray(outputAt)],
+    };
   };
 
-  let step = 0;
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    const order = shuffle(
-      inputs.map((_, i) => i),
-      random,
-    );
-    for (let start = 0; start < order.length; start += batchSize) {
-      const batch = order.slice(start, start + batchSize);
-      const gradient = new Float64Array(size);
-      for (const q of batch) {
-        const candidates = inputs[q]!;
-        const target = usable[q]!.target;
-        const scores = candidates.map((input) => score(input));
-        const top = Math.max(...scores);
-        const exps = scores.map((value) => Math.exp(value - top));
-        const total = exps.reduce((sum, value) => sum + value, 0);
-        candidates.forEach((input, i) => {
-          const upstream = (exps[i]! / total - (i === target ? 1 : 0)) / batch.length;
-          score(input, gradient, upstream);
-        });
-      }
-      step++;
-      for (let i = 0; i < size; i++) {
-        const g = gradient[i]! + decay * parameters[i]!;
-        firstMoment[i] = 0.9 * firstMoment[i]! + 0.1 * g;
-        secondMoment[i] = 0.999 * secondMoment[i]! + 0.001 * g * g;
-        const m = firstMoment[i]! / (1 - 0.9 ** step);
-        const v = secondMoment[i]! / (1 - 0.999 ** step);
-        parameters[i]! -= (rate * m) / (Math.sqrt(v) + 1e-8);
-      }
-    }
-  }
+  const seed = options.seed ?? 1;
   return new LearnedRanker({
     features: [...RANKING_FEATURES],
     mean,
     scale,
     hidden,
-    inputWeights: [...parameters.subarray(0, hidden * count)],
-    inputBias: [...parameters.subarray(hidden * count, hidden * count + hidden)],
-    output: [...parameters.subarray(outputAt)],
+    networks: Array.from({ length: options.networks ?? 1 }, (_, i) => fit(seed + i)),
   });
 }
