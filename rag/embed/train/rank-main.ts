@@ -20,7 +20,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CodeChunk } from '../../../src/core/index.js';
-import { packageRoot } from '../../../src/core/index.js';
+import { NsgenError, packageRoot } from '../../../src/core/index.js';
 import { HybridRetriever, LEARNED_FUSION_CANDIDATES } from '../../hybrid-retriever.js';
 import { LearnedRanker, RANKER_FILE } from '../../rank/learned-ranker.js';
 import { RANKING_FEATURES } from '../../rank/ranking-features.js';
@@ -47,10 +47,24 @@ const { values } = parseArgs({
   },
 });
 
+/** A whole-number option, or an error that names it. */
+function wholeNumber(option: 'candidates' | 'seed' | 'dev-queries', min: number): number {
+  const text = values[option];
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min) {
+    throw new NsgenError('INVALID_ARGUMENT', `--${option}: expected a whole number ≥ ${min}, got "${text}"`, {
+      where: 'train:ranker',
+    });
+  }
+  return value;
+}
+
 const log = (line: string) => console.error(`[train:ranker] ${line}`);
 const started = performance.now();
+const candidates = wholeNumber('candidates', 1);
+const seed = wholeNumber('seed', 0);
+const devQueries = wholeNumber('dev-queries', 1);
 const model = loadModel(values.model);
-const candidates = Number(values.candidates);
 const corpus = { cacheDir: values.cache, log };
 const chunksOf = async (split: 'rank' | 'dev') => {
   const chunks: CodeChunk[] = [];
@@ -86,7 +100,7 @@ const eligible = rankChunks.filter((chunk) => {
     !codes.has(codeHash(withoutSentence(chunk, query).text))
   );
 });
-const training = buildDevSet(rankChunks, { queries: Number.POSITIVE_INFINITY, seed: Number(values.seed) });
+const training = buildDevSet(rankChunks, { queries: Number.POSITIVE_INFINITY, seed });
 const allowed = new Set(eligible.map((chunk) => chunk.id));
 training.queries = training.queries.filter((query) => allowed.has(query.id));
 const trainingLists = await candidateLists(training);
@@ -94,7 +108,7 @@ log(
   `rank split: ${training.chunks.length} chunks, ${training.queries.length} queries, ${trainingLists.lists.length} with their function among the candidates`,
 );
 
-const dev = buildDevSet(await chunksOf('dev'), { queries: Number(values['dev-queries']) });
+const dev = buildDevSet(await chunksOf('dev'), { queries: devQueries });
 const devLists = await candidateLists(dev);
 
 /** MRR@10 and Recall@10 of a scorer over the development lists (a missed function counts 0). */
@@ -117,7 +131,7 @@ const grid: Array<{ hidden: number; epochs: number; mrr10: number; recall10: num
 let best: { ranker: LearnedRanker; hidden: number; epochs: number; mrr10: number } | undefined;
 for (const hidden of [0, 16, 32]) {
   for (const epochs of [10, 20]) {
-    const ranker = trainRanker(trainingLists.lists, { hidden, epochs, seed: Number(values.seed) });
+    const ranker = trainRanker(trainingLists.lists, { hidden, epochs, seed });
     const figures = devFigures((features) => ranker.score(features));
     grid.push({ hidden, epochs, ...figures });
     log(`hidden ${hidden}, epochs ${epochs}: development MRR@10 ${figures.mrr10.toFixed(3)}`);
@@ -130,7 +144,7 @@ const ENSEMBLE = 5;
 const ensemble = trainRanker(trainingLists.lists, {
   hidden: best!.hidden,
   epochs: best!.epochs,
-  seed: Number(values.seed),
+  seed,
   networks: ENSEMBLE,
 });
 const ensembleFigures = devFigures((features) => ensemble.score(features));
@@ -160,7 +174,7 @@ log(
 const chosen = trainRanker([...trainingLists.lists, ...devLists.lists], {
   hidden: best!.hidden,
   epochs: best!.epochs,
-  seed: Number(values.seed),
+  seed,
   networks,
 });
 const path = join(values.model, RANKER_FILE);

@@ -91,7 +91,7 @@ export function trainRanker(
     ),
   );
 
-  const fit = (seed: number): RankerNetwork => {
+  const trainNetwork = (seed: number): RankerNetwork => {
     // Parameters in one vector: [input weights (hidden × count), input bias, output].
     const outputs = hidden > 0 ? hidden : count;
     const size = hidden * count + hidden + outputs;
@@ -169,6 +169,6 @@ export function trainRanker(
     mean,
     scale,
     hidden,
-    networks: Array.from({ length: options.networks ?? 1 }, (_, i) => fit(seed + i)),
+    networks: Array.from({ length: options.networks ?? 1 }, (_, i) => trainNetwork(seed + i)),
   });
 }
