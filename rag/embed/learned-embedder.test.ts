@@ -179,17 +179,19 @@ function tinyPairs(): TrainingPair[] {
 }
 
 describe('training', () => {
+  /** Settings that fit the tiny corpus in a few seconds on the cpu backend. */
+  const TINY_TRAINING = {
+    backend: 'cpu' as const,
+    epochs: 6,
+    batchSize: 16,
+    dimension: 16,
+    minCount: 1,
+    buckets: 4,
+    learningRate: 0.05,
+  };
+
   it('lowers the in-batch loss on a tiny corpus, reproducibly for a seed', async () => {
-    const options = {
-      backend: 'cpu' as const,
-      epochs: 6,
-      batchSize: 16,
-      dimension: 16,
-      minCount: 1,
-      buckets: 4,
-      learningRate: 0.05,
-      seed: 3,
-    };
+    const options = { ...TINY_TRAINING, seed: 3 };
     const first = await trainNbow(tinyPairs(), options);
     expect(first.backend).toBe('cpu');
     expect(first.losses.at(-1)!).toBeLessThan(first.initialLoss * 0.5);
@@ -203,15 +205,7 @@ describe('training', () => {
       ...pair,
       negative: pairs[(i + 1) % pairs.length]!.code,
     }));
-    const result = await trainNbow(withNegatives, {
-      backend: 'cpu',
-      epochs: 6,
-      batchSize: 16,
-      dimension: 16,
-      minCount: 1,
-      buckets: 4,
-      learningRate: 0.05,
-    });
+    const result = await trainNbow(withNegatives, TINY_TRAINING);
     expect(result.losses.at(-1)!).toBeLessThan(result.initialLoss * 0.5);
   });
 

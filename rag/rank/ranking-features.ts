@@ -124,9 +124,13 @@ export class RankingFeatures {
   features(query: RankingQuery, candidate: RankingCandidate): Float32Array {
     const { vocabulary, dimension } = this.#model.weights;
     const { chunk, keyword, vector } = candidate;
-    const fieldTerms = codeFieldTerms(chunk);
-    const fieldSets = fieldTerms.map((terms) => new Set(terms));
-    const fieldVectors = this.#fieldVectors(fieldTerms);
+    // Each field's distinct terms (in order of appearance) with their counts and rows.
+    const fields = codeFieldTerms(chunk).map((terms) => {
+      const counts = new Map<string, number>();
+      for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
+      return { counts, rows: [...counts.keys()].map((term) => vocabulary.rowOf(term)) };
+    });
+    const fieldVectors = fields.map((field) => this.#fieldVector(field));
     const whole = new Float32Array(dimension);
     fieldVectors.forEach((fieldVector, field) => {
       const scale = Math.exp(this.#model.weights.fieldWeights[field]!);
@@ -134,19 +138,14 @@ export class RankingFeatures {
     });
     const cosine = cosineWith(query.vector, whole);
 
-    const exact = fieldSets.map((terms) => {
+    const exact = fields.map(({ counts }) => {
       let found = 0;
       query.terms.forEach((term, i) => {
-        if (terms.has(term)) found += query.weights[i]!;
+        if (counts.has(term)) found += query.weights[i]!;
       });
       return found / query.weightSum;
     });
-    const soft = SOFT_FIELDS.map((field) =>
-      this.#softMatch(
-        query,
-        [...fieldSets[FIELD[field]]!].map((term) => vocabulary.rowOf(term)),
-      ),
-    );
+    const soft = SOFT_FIELDS.map((field) => this.#softMatch(query, fields[FIELD[field]]!.rows));
     const name = chunk.qualifiedName.split('.').pop() ?? '';
     const ownName = codeTerms(name);
     const nameCovered = ownName.length
@@ -181,24 +180,23 @@ export class RankingFeatures {
     ]);
   }
 
-  /** Each field's own pooled vector, weighted as the code tower weighs terms (not normalised). */
-  #fieldVectors(fieldTerms: string[][]): Float32Array[] {
-    const { vocabulary, dimension, embeddings, codeTermWeights } = this.#model.weights;
-    return fieldTerms.map((terms) => {
-      const vector = new Float32Array(dimension);
-      const counts = new Map<string, number>();
-      for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
-      let kept = 0;
-      for (const [term, count] of counts) {
-        if (kept++ >= MAX_TERMS_PER_FIELD) break;
-        const row = vocabulary.rowOf(term);
-        if (row < 0) continue;
-        const weight = Math.exp(codeTermWeights[row]!) * (1 + Math.log(count));
-        const offset = row * dimension;
-        for (let j = 0; j < dimension; j++) vector[j]! += weight * embeddings[offset + j]!;
-      }
-      return vector;
-    });
+  /**
+   * A field's own pooled vector, weighted as the code tower weighs terms (not normalised),
+   * over its first {@link MAX_TERMS_PER_FIELD} distinct terms as the code tower reads them.
+   */
+  #fieldVector({ counts, rows }: { counts: Map<string, number>; rows: number[] }): Float32Array {
+    const { dimension, embeddings, codeTermWeights } = this.#model.weights;
+    const vector = new Float32Array(dimension);
+    let i = 0;
+    for (const count of counts.values()) {
+      const row = rows[i++]!;
+      if (i > MAX_TERMS_PER_FIELD) break;
+      if (row < 0) continue;
+      const weight = Math.exp(codeTermWeights[row]!) * (1 + Math.log(count));
+      const offset = row * dimension;
+      for (let j = 0; j < dimension; j++) vector[j]! += weight * embeddings[offset + j]!;
+    }
+    return vector;
   }
 
   /** idf-weighted mean over query terms of the best cosine with any of the field's terms. */

@@ -444,6 +444,18 @@ export async function fetchWheel(pkg: CorpusPackage, options: CorpusOptions): Pr
   return join(dir, wheel);
 }
 
+/** Every chunk of one split's packages, in list order. */
+export async function splitChunks(
+  split: CorpusPackage['split'],
+  options: CorpusOptions,
+): Promise<CodeChunk[]> {
+  const chunks: CodeChunk[] = [];
+  for (const pkg of CORPUS_PACKAGES.filter((pkg) => pkg.split === split)) {
+    chunks.push(...(await packageChunks(pkg, options)));
+  }
+  return chunks;
+}
+
 /** Extracts a wheel's `.py` files (once) and returns the folder. */
 async function extractWheel(wheel: string, pkg: CorpusPackage, options: CorpusOptions): Promise<string> {
   const dir = join(options.cacheDir, 'src', `${pkg.name}-${pkg.version}`);
@@ -502,10 +514,13 @@ export function codeHash(text: string): string {
 }
 
 /**
- * The functions of a reference corpus (the benchmark's), to keep out of training: each
- * function's name + query sentence, and the hash of its code as training sees it.
+ * A test for what a reference corpus (the benchmark's) holds, to keep out of training: the
+ * same function name with the same query sentence, or the same code as training sees it
+ * (without its query sentence).
  */
-export async function referenceKeys(root: string): Promise<{ names: Set<string>; codes: Set<string> }> {
+export async function referenceFilter(
+  root: string,
+): Promise<(qualifiedName: string, query: string, editedText: string) => boolean> {
   const names = new Set<string>();
   const codes = new Set<string>();
   const { files } = await discoverFiles(root);
@@ -519,9 +534,9 @@ export async function referenceKeys(root: string): Promise<{ names: Set<string>;
     for (const chunk of chunks) {
       const query = queryOf(chunk);
       if (query) names.add(`${chunk.qualifiedName}\n${query}`);
-      // Training pairs hold their code without the query sentence: so must the keys.
       codes.add(codeHash(query ? withoutSentence(chunk, query).text : chunk.text));
     }
   }
-  return { names, codes };
+  return (qualifiedName, query, editedText) =>
+    names.has(`${qualifiedName}\n${query}`) || codes.has(codeHash(editedText));
 }

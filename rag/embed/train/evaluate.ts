@@ -44,7 +44,8 @@ export function buildDevSet(
   };
 }
 
-function figures(ranks: readonly number[]): RankingFigures {
+/** MRR@10 and Recall@10 from the 0-based rank of each query's function (-1: not found). */
+export function rankingFigures(ranks: readonly number[]): RankingFigures {
   let reciprocal = 0;
   let hits = 0;
   for (const rank of ranks) {
@@ -81,7 +82,7 @@ export function vectorFigures(model: NbowModel, dev: DevSet, idf?: (term: string
     for (let row = 0; row < scores.length && rank < 10; row++) if (scores[row]! > target) rank++;
     return rank;
   });
-  return figures(ranks);
+  return rankingFigures(ranks);
 }
 
 /** An index of the development corpus with `model` (and its `ranker`, if given) as embedder. */
@@ -127,5 +128,5 @@ export async function retrieverFigures(
     });
     ranks.push(results.findIndex((result) => result.id === id));
   }
-  return figures(ranks);
+  return rankingFigures(ranks);
 }

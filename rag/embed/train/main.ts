@@ -19,16 +19,15 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import type { CodeChunk } from '../../../src/core/index.js';
 import { packageRoot } from '../../../src/core/index.js';
 import { RANKER_FILE } from '../../rank/learned-ranker.js';
 import { NbowModel } from '../nbow-model.js';
 import {
   CORPUS_PACKAGES,
   codeHash,
-  packageChunks,
   pairsOf,
-  referenceKeys,
+  referenceFilter,
+  splitChunks,
   standardLibraryFolder,
   type TrainingPair,
 } from './corpus.js';
@@ -56,12 +55,8 @@ const log = (line: string) => console.error(`[train:embedder] ${line}`);
 const started = performance.now();
 
 const corpus = { cacheDir: values.cache, log };
-const trainChunks: CodeChunk[] = [];
-const devChunks: CodeChunk[] = [];
-for (const pkg of CORPUS_PACKAGES) {
-  if (pkg.split === 'train') trainChunks.push(...(await packageChunks(pkg, corpus)));
-  if (pkg.split === 'dev') devChunks.push(...(await packageChunks(pkg, corpus)));
-}
+const trainChunks = await splitChunks('train', corpus);
+const devChunks = await splitChunks('dev', corpus);
 
 // Pairs, without exact duplicates (the same function shipped twice) ...
 const seen = new Set<string>();
@@ -76,11 +71,9 @@ let decontaminated = 0;
 let reference = 'none';
 if (!values['no-decontaminate']) {
   reference = standardLibraryFolder();
-  const { names, codes } = await referenceKeys(reference);
+  const inReference = await referenceFilter(reference);
   const before = pairs.length;
-  pairs = pairs.filter(
-    (pair) => !names.has(`${pair.code.qualifiedName}\n${pair.query}`) && !codes.has(codeHash(pair.code.text)),
-  );
+  pairs = pairs.filter((pair) => !inReference(pair.code.qualifiedName, pair.query, pair.code.text));
   decontaminated = before - pairs.length;
   log(`${decontaminated} pairs also found in ${reference} left out`);
 }

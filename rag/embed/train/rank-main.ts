@@ -19,7 +19,6 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { CodeChunk } from '../../../src/core/index.js';
 import { NsgenError, packageRoot } from '../../../src/core/index.js';
 import { HybridRetriever, LEARNED_FUSION_CANDIDATES } from '../../hybrid-retriever.js';
 import { LearnedRanker, RANKER_FILE } from '../../rank/learned-ranker.js';
@@ -27,14 +26,13 @@ import { RANKING_FEATURES } from '../../rank/ranking-features.js';
 import { bundledModelDirectory, loadModel } from '../learned-embedder.js';
 import {
   CORPUS_PACKAGES,
-  codeHash,
-  packageChunks,
   queryOf,
-  referenceKeys,
+  referenceFilter,
+  splitChunks,
   standardLibraryFolder,
   withoutSentence,
 } from './corpus.js';
-import { buildDevSet, type DevSet, devIndex, retrieverFigures } from './evaluate.js';
+import { buildDevSet, type DevSet, devIndex, rankingFigures, retrieverFigures } from './evaluate.js';
 import { type CandidateList, trainRanker } from './train-ranker.js';
 
 const { values } = parseArgs({
@@ -66,13 +64,6 @@ const seed = wholeNumber('seed', 0);
 const devQueries = wholeNumber('dev-queries', 1);
 const model = loadModel(values.model);
 const corpus = { cacheDir: values.cache, log };
-const chunksOf = async (split: 'rank' | 'dev') => {
-  const chunks: CodeChunk[] = [];
-  for (const pkg of CORPUS_PACKAGES.filter((pkg) => pkg.split === split)) {
-    chunks.push(...(await packageChunks(pkg, corpus)));
-  }
-  return chunks;
-};
 
 /** Each query's candidates and features; queries whose function was not proposed are counted, not kept. */
 async function candidateLists(set: DevSet): Promise<{ lists: CandidateList[]; missed: number }> {
@@ -89,16 +80,12 @@ async function candidateLists(set: DevSet): Promise<{ lists: CandidateList[]; mi
 }
 
 // Training queries: every function of the rank split with a query, but none the benchmark asks.
-const rankChunks = await chunksOf('rank');
+const rankChunks = await splitChunks('rank', corpus);
 const reference = standardLibraryFolder();
-const { names, codes } = await referenceKeys(reference);
+const inReference = await referenceFilter(reference);
 const eligible = rankChunks.filter((chunk) => {
   const query = queryOf(chunk);
-  return (
-    query !== undefined &&
-    !names.has(`${chunk.qualifiedName}\n${query}`) &&
-    !codes.has(codeHash(withoutSentence(chunk, query).text))
-  );
+  return query !== undefined && !inReference(chunk.qualifiedName, query, withoutSentence(chunk, query).text);
 });
 const training = buildDevSet(rankChunks, { queries: Number.POSITIVE_INFINITY, seed });
 const allowed = new Set(eligible.map((chunk) => chunk.id));
@@ -108,23 +95,16 @@ log(
   `rank split: ${training.chunks.length} chunks, ${training.queries.length} queries, ${trainingLists.lists.length} with their function among the candidates`,
 );
 
-const dev = buildDevSet(await chunksOf('dev'), { queries: devQueries });
+const dev = buildDevSet(await splitChunks('dev', corpus), { queries: devQueries });
 const devLists = await candidateLists(dev);
 
 /** MRR@10 and Recall@10 of a scorer over the development lists (a missed function counts 0). */
 function devFigures(score: (features: ArrayLike<number>) => number) {
-  let reciprocal = 0;
-  let hits = 0;
-  for (const { features, target } of devLists.lists) {
+  const ranks = devLists.lists.map(({ features, target }) => {
     const mine = score(features[target]!);
-    const rank = features.filter((other, i) => i !== target && score(other) > mine).length;
-    if (rank < 10) {
-      reciprocal += 1 / (rank + 1);
-      hits++;
-    }
-  }
-  const total = devLists.lists.length + devLists.missed;
-  return { mrr10: reciprocal / total, recall10: hits / total };
+    return features.filter((other, i) => i !== target && score(other) > mine).length;
+  });
+  return rankingFigures([...ranks, ...Array<number>(devLists.missed).fill(-1)]);
 }
 
 const grid: Array<{ hidden: number; epochs: number; mrr10: number; recall10: number }> = [];
